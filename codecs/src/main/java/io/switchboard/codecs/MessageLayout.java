@@ -75,6 +75,8 @@ final class MessageLayout
             NO_ENUMS, NO_GROUPS, NAME, NAME, NAME, PAYLOAD),
         message("Transient", TransientDecoder.TEMPLATE_ID, TransientDecoder.BLOCK_LENGTH,
             NO_ENUMS, NO_GROUPS, NAME, NAME, NAME, PAYLOAD),
+        message("TransientEvent", TransientEventDecoder.TEMPLATE_ID, TransientEventDecoder.BLOCK_LENGTH,
+            NO_ENUMS, NO_GROUPS, NAME, NAME, NAME, PAYLOAD),
         message("React", ReactDecoder.TEMPLATE_ID, ReactDecoder.BLOCK_LENGTH,
             NO_ENUMS, NO_GROUPS, NAME, NAME, NAME, NAME),
         message("HistoryRequest", HistoryRequestDecoder.TEMPLATE_ID, HistoryRequestDecoder.BLOCK_LENGTH,
