@@ -1,0 +1,223 @@
+package io.switchboard.transport;
+
+import io.aeron.Aeron;
+import io.aeron.ControlledFragmentAssembler;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.switchboard.codecs.MessageHeaderDecoder;
+import io.switchboard.codecs.MessageHeaderEncoder;
+import io.switchboard.codecs.MessageValidator;
+import io.switchboard.codecs.NodeHeartbeatDecoder;
+import io.switchboard.codecs.NodeHeartbeatEncoder;
+import io.switchboard.codecs.Rejection;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The duty cycle of one node: poll the one inbound subscription, validate every message, answer heartbeats, send
+ * its own, declare silent peers lost, run posted commands and hand each message to the role that serves its
+ * template.
+ * <p>
+ * Thread-safety: single-threaded, run by an {@link org.agrona.concurrent.AgentRunner} or by the caller of
+ * {@link #doWork()}; other threads interact only through {@link #post(Runnable)}.
+ */
+public final class NodeAgent implements Agent, ControlledFragmentHandler
+{
+    private static final int FRAGMENT_LIMIT = 64;
+
+    private final NodeContext context;
+    private final Subscription subscription;
+    private final PeerDirectory peers;
+    private final TransportCounters counters;
+    private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this);
+    private final Int2ObjectHashMap<InboundHandler> handlers = new Int2ObjectHashMap<>();
+    private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(4096);
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final NodeHeartbeatDecoder heartbeatDecoder = new NodeHeartbeatDecoder();
+    private final NodeHeartbeatEncoder heartbeatEncoder = new NodeHeartbeatEncoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final UnsafeBuffer heartbeatBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
+    private final long incarnation;
+    private final long heartbeatIntervalNs;
+    private final long tickIntervalNs = 10_000_000L;
+    private final Runnable[] tickers;
+    private long nextHeartbeatNs;
+    private long nextTickNs;
+    private long nowNs;
+
+    /**
+     * @param context      validated node configuration.
+     * @param aeron        connected client.
+     * @param counters     this node's counters.
+     * @param peerListener told of peers coming and going.
+     * @param tickers      run on the agent thread every 10 ms (shard timer ticks, request timeouts).
+     */
+    public NodeAgent(
+        final NodeContext context,
+        final Aeron aeron,
+        final TransportCounters counters,
+        final PeerListener peerListener,
+        final Runnable... tickers)
+    {
+        this.context = context;
+        this.counters = counters;
+        this.tickers = tickers.clone();
+        this.incarnation = System.currentTimeMillis() * 1000 + (System.nanoTime() & 999);
+        this.heartbeatIntervalNs = context.heartbeatIntervalMs() * 1_000_000L;
+        this.subscription = aeron.addSubscription(context.listenChannel(), context.streamIdOf(context.nodeId()));
+        this.peers = new PeerDirectory(aeron, context, counters, peerListener);
+        peers.addSelf();
+        for (final PeerSpec spec : context.peers())
+        {
+            peers.addConfigured(spec);
+        }
+    }
+
+    /**
+     * Route inbound messages of a template to a role. Call before the agent starts.
+     *
+     * @param templateId of the messages.
+     * @param handler    the role that serves them.
+     * @return this.
+     */
+    public NodeAgent handle(final int templateId, final InboundHandler handler)
+    {
+        handlers.put(templateId, handler);
+        return this;
+    }
+
+    /**
+     * @return the peer directory, whose {@link PeerDirectory#send} shards use as their sink.
+     */
+    public PeerDirectory peers()
+    {
+        return peers;
+    }
+
+    /**
+     * @return this node's incarnation: changes on every start.
+     */
+    public long incarnation()
+    {
+        return incarnation;
+    }
+
+    /**
+     * Run a command on the agent's thread.
+     *
+     * @param command to run.
+     * @return false when the queue is full: the caller must retry or report back-pressure.
+     */
+    public boolean post(final Runnable command)
+    {
+        return commands.offer(command);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork()
+    {
+        nowNs = System.nanoTime();
+        int work = commands.drain(Runnable::run, 256);
+        work += subscription.controlledPoll(assembler, FRAGMENT_LIMIT);
+
+        if (nowNs - nextHeartbeatNs >= 0)
+        {
+            nextHeartbeatNs = nowNs + heartbeatIntervalNs;
+            work += sendHeartbeats();
+            work += peers.checkLiveness(nowNs);
+        }
+        if (nowNs - nextTickNs >= 0)
+        {
+            nextTickNs = nowNs + tickIntervalNs;
+            for (final Runnable ticker : tickers)
+            {
+                ticker.run();
+            }
+        }
+        return work;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final Rejection rejection = MessageValidator.validate(buffer, offset, length);
+        if (Rejection.NONE != rejection)
+        {
+            counters.onRejected(rejection);
+            return Action.CONTINUE;
+        }
+
+        headerDecoder.wrap(buffer, offset);
+        final int templateId = headerDecoder.templateId();
+        if (NodeHeartbeatDecoder.TEMPLATE_ID == templateId)
+        {
+            heartbeatDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+            peers.onHeartbeat(heartbeatDecoder, nowNs);
+            return Action.CONTINUE;
+        }
+
+        final InboundHandler handler = handlers.get(templateId);
+        if (null == handler)
+        {
+            counters.inboundUnhandled.increment();
+            return Action.CONTINUE;
+        }
+
+        if (InboundHandler.HOLD == handler.onMessage(templateId, buffer, offset, length))
+        {
+            counters.shardBackPressure.increment();
+            return Action.ABORT;
+        }
+        counters.inboundMessages.increment();
+        return Action.CONTINUE;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onClose()
+    {
+        CloseHelper.closeAll(peers, subscription);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return "switchboard-node-" + context.nodeName();
+    }
+
+    private int sendHeartbeats()
+    {
+        heartbeatEncoder.wrapAndApplyHeader(heartbeatBuffer, 0, headerEncoder)
+            .nodeId(context.nodeId())
+            .incarnation(incarnation)
+            .timestampNs(System.currentTimeMillis() * 1_000_000L);
+        Role.encode(context.roles(), heartbeatEncoder.roles());
+        heartbeatEncoder.nodeName(context.nodeName()).region(context.region()).endpoint(context.listenChannel());
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength();
+
+        final int[] sent = { 0 };
+        peers.forEachPeer(peer ->
+        {
+            // A heartbeat that finds no receiver is not an error: liveness is judged on the other side.
+            if (null != peer.publication && peer.publication.offer(heartbeatBuffer, 0, length) > 0)
+            {
+                sent[0]++;
+            }
+        });
+        return sent[0];
+    }
+}

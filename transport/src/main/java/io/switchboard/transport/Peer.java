@@ -1,0 +1,85 @@
+package io.switchboard.transport;
+
+import io.aeron.Publication;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * What a node knows of one peer. Owned by the node agent's thread; other threads see only the peer's
+ * publication, through {@link PeerDirectory#send}.
+ */
+public final class Peer
+{
+    final int nodeId;
+    final boolean configured;
+    String name;
+    String region = "";
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    String channel;
+    Publication publication;
+    long incarnation;
+    long lastSeenNs;
+    boolean alive;
+
+    Peer(final int nodeId, final boolean configured)
+    {
+        this.nodeId = nodeId;
+        this.configured = configured;
+        this.name = "node-" + nodeId;
+    }
+
+    /** @return node id. */
+    public int nodeId()
+    {
+        return nodeId;
+    }
+
+    /** @return name it announced. */
+    public String name()
+    {
+        return name;
+    }
+
+    /** @return region it announced. */
+    public String region()
+    {
+        return region;
+    }
+
+    /** @return roles it serves. */
+    public Set<Role> roles()
+    {
+        return roles;
+    }
+
+    /** @return Aeron channel it receives on. */
+    public String channel()
+    {
+        return channel;
+    }
+
+    /** @return true while its heartbeats arrive. */
+    public boolean alive()
+    {
+        return alive;
+    }
+
+    /** @return true when it came from static configuration rather than a heartbeat. */
+    public boolean configured()
+    {
+        return configured;
+    }
+
+    /** @return its incarnation, 0 before the first heartbeat. */
+    public long incarnation()
+    {
+        return incarnation;
+    }
+
+    /** @return a one-line description for logs. */
+    public String toString()
+    {
+        return name + " (id " + nodeId + ", " + Role.format(roles) + ", " + region + ", " + channel + ")";
+    }
+}

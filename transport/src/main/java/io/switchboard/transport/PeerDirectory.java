@@ -1,0 +1,236 @@
+package io.switchboard.transport;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.aeron.Publication;
+import io.switchboard.codecs.NodeHeartbeatDecoder;
+import io.switchboard.engine.OutboundSink;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The peers of one node: one outbound publication per peer, liveness from heartbeats, and the {@link OutboundSink}
+ * through which shards address peers by node id.
+ * <p>
+ * Thread-safety: everything except {@link #send} runs on the node agent's thread. {@link #send} may be called from
+ * any thread (shard threads): it reads an immutable node id to publication map that the agent replaces whenever a
+ * peer is added, and Aeron's concurrent publications accept offers from many threads.
+ */
+public final class PeerDirectory implements OutboundSink, AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(PeerDirectory.class);
+
+    private final Aeron aeron;
+    private final NodeContext context;
+    private final TransportCounters counters;
+    private final PeerListener listener;
+    private final Int2ObjectHashMap<Peer> peers = new Int2ObjectHashMap<>();
+    private final List<Peer> lostScratch = new ArrayList<>();
+    private volatile Int2ObjectHashMap<Publication> publications = new Int2ObjectHashMap<>();
+
+    PeerDirectory(
+        final Aeron aeron, final NodeContext context, final TransportCounters counters, final PeerListener listener)
+    {
+        this.aeron = aeron;
+        this.context = context;
+        this.counters = counters;
+        this.listener = listener;
+    }
+
+    /**
+     * Add a configured peer; its publication is created now so traffic can flow as soon as it listens.
+     *
+     * @param spec of the peer.
+     */
+    void addConfigured(final PeerSpec spec)
+    {
+        final Peer peer = new Peer(spec.nodeId(), true);
+        peer.roles = spec.roles();
+        peer.channel = spec.channel();
+        peers.put(peer.nodeId, peer);
+        connect(peer);
+    }
+
+    /**
+     * Address this node itself, so roles in one process talk over Aeron (IPC) like roles on different hosts.
+     */
+    void addSelf()
+    {
+        final Peer self = new Peer(context.nodeId(), true);
+        self.name = context.nodeName();
+        self.region = context.region();
+        self.roles = context.roles();
+        self.channel = context.listenChannel();
+        self.alive = true;
+        connect(self);
+    }
+
+    /**
+     * Record a heartbeat; a new peer gets a publication, a returning or restarted one is announced.
+     *
+     * @param heartbeat decoder wrapped over the message, var-data not yet read.
+     * @param nowNs     {@link System#nanoTime()}.
+     */
+    void onHeartbeat(final NodeHeartbeatDecoder heartbeat, final long nowNs)
+    {
+        counters.heartbeatsReceived.increment();
+        final int nodeId = heartbeat.nodeId();
+        if (nodeId == context.nodeId())
+        {
+            heartbeat.sbeSkip();
+            return;
+        }
+
+        final long incarnation = heartbeat.incarnation();
+        Peer peer = peers.get(nodeId);
+        final boolean known = null != peer;
+        if (!known)
+        {
+            peer = new Peer(nodeId, false);
+            peers.put(nodeId, peer);
+        }
+
+        final boolean restarted = known && peer.incarnation != 0 && peer.incarnation != incarnation;
+        final boolean returning = !peer.alive;
+        peer.roles = Role.decode(heartbeat.roles());
+        peer.incarnation = incarnation;
+        peer.lastSeenNs = nowNs;
+        peer.name = heartbeat.nodeName();
+        peer.region = heartbeat.region();
+        final String channel = heartbeat.endpoint();
+
+        if (null == peer.publication || !channel.equals(peer.channel))
+        {
+            if (null != peer.publication)
+            {
+                LOG.info("peer {} moved from {} to {}", peer.name, peer.channel, channel);
+            }
+            peer.channel = channel;
+            connect(peer);
+        }
+
+        if (restarted && peer.alive)
+        {
+            LOG.info("peer restarted: {}", peer);
+            peer.alive = false;
+            listener.onPeerLost(peer);
+        }
+        if (returning || restarted)
+        {
+            peer.alive = true;
+            LOG.info("peer up: {}", peer);
+            listener.onPeerUp(peer, restarted);
+        }
+    }
+
+    /**
+     * Declare peers lost that have been silent past the timeout.
+     *
+     * @param nowNs {@link System#nanoTime()}.
+     * @return peers lost by this call.
+     */
+    int checkLiveness(final long nowNs)
+    {
+        final long timeoutNs = context.peerTimeoutMs() * 1_000_000L;
+        lostScratch.clear();
+        for (final Peer peer : peers.values())
+        {
+            if (peer.alive && nowNs - peer.lastSeenNs > timeoutNs)
+            {
+                lostScratch.add(peer);
+            }
+        }
+        for (final Peer peer : lostScratch)
+        {
+            peer.alive = false;
+            counters.peersLost.increment();
+            LOG.warn("peer lost: {} silent for more than {} ms", peer, context.peerTimeoutMs());
+            listener.onPeerLost(peer);
+        }
+        return lostScratch.size();
+    }
+
+    /**
+     * @param action applied to every peer except this node.
+     */
+    void forEachPeer(final Consumer<Peer> action)
+    {
+        peers.values().forEach(action);
+    }
+
+    /**
+     * @param nodeId of a peer.
+     * @return the peer or null.
+     */
+    public Peer peer(final int nodeId)
+    {
+        return peers.get(nodeId);
+    }
+
+    /**
+     * @return a copy of all peers, for inspection.
+     */
+    public List<Peer> peers()
+    {
+        return new ArrayList<>(peers.values());
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int send(final int nodeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Publication publication = publications.get(nodeId);
+        if (null == publication)
+        {
+            counters.offerUnknownPeer.increment();
+            return OutboundSink.NOT_CONNECTED;
+        }
+        return Offers.offer(publication, buffer, offset, length, context.offerTimeoutNs(), counters);
+    }
+
+    /**
+     * @param nodeId of a peer or this node.
+     * @return true when its publication has a connected subscriber.
+     */
+    public boolean isConnected(final int nodeId)
+    {
+        final Publication publication = publications.get(nodeId);
+        return null != publication && publication.isConnected();
+    }
+
+    /**
+     * Close every publication.
+     */
+    public void close()
+    {
+        final Int2ObjectHashMap<Publication> current = publications;
+        publications = new Int2ObjectHashMap<>();
+        CloseHelper.closeAll(current.values());
+    }
+
+    private void connect(final Peer peer)
+    {
+        final ChannelUri uri = ChannelUri.parse(peer.channel);
+        if (null == uri.get(CommonContext.TERM_LENGTH_PARAM_NAME))
+        {
+            uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(context.termLength()));
+        }
+        final Publication publication = aeron.addPublication(uri.toString(), context.streamIdOf(peer.nodeId));
+        final Publication previous = peer.publication;
+        peer.publication = publication;
+
+        final Int2ObjectHashMap<Publication> next = new Int2ObjectHashMap<>(publications);
+        next.put(peer.nodeId, publication);
+        publications = next;
+        CloseHelper.close(previous);
+    }
+}
