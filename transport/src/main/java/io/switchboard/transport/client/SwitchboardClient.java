@@ -1,0 +1,645 @@
+package io.switchboard.transport.client;
+
+import io.aeron.Aeron;
+import io.switchboard.codecs.ChannelEventDecoder;
+import io.switchboard.codecs.ErrorCode;
+import io.switchboard.codecs.ErrorResponseDecoder;
+import io.switchboard.codecs.HistoryRequestEncoder;
+import io.switchboard.codecs.HistoryResponseDecoder;
+import io.switchboard.codecs.MessageHeaderDecoder;
+import io.switchboard.codecs.MessageHeaderEncoder;
+import io.switchboard.codecs.PublishAckDecoder;
+import io.switchboard.codecs.PublishEncoder;
+import io.switchboard.codecs.ReactionBatchDecoder;
+import io.switchboard.codecs.SubscribeEncoder;
+import io.switchboard.codecs.SubscribedDecoder;
+import io.switchboard.codecs.TransientEncoder;
+import io.switchboard.codecs.TransientEventDecoder;
+import io.switchboard.codecs.UnsubscribeEncoder;
+import io.switchboard.engine.OutboundSink;
+import io.switchboard.engine.partition.Partitioner;
+import io.switchboard.transport.EmbeddedDriver;
+import io.switchboard.transport.HostRouting;
+import io.switchboard.transport.InboundHandler;
+import io.switchboard.transport.NodeAgent;
+import io.switchboard.transport.NodeContext;
+import io.switchboard.transport.Peer;
+import io.switchboard.transport.PeerListener;
+import io.switchboard.transport.PeerSpec;
+import io.switchboard.transport.Role;
+import io.switchboard.transport.TransportCounters;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Java client for integrators: a headless gateway that talks to channel hosts over Aeron with the SBE protocol
+ * of docs/protocol.md. It subscribes to channels, publishes, receives events and asks for history; it notices a
+ * lost channel host within the peer timeout, fails what was pending on it with {@link ErrorCode#UNAVAILABLE}, and
+ * re-subscribes that host's channels when it returns.
+ * <p>
+ * Not thread-safe: like an Aeron subscription, it belongs to one thread, which calls the request methods and
+ * {@link #poll()}; every callback of the {@link ClientListener} runs inside {@link #poll()}.
+ */
+public final class SwitchboardClient implements AutoCloseable
+{
+    /** The channel's host is lost: nothing was sent. */
+    public static final long UNAVAILABLE = -1;
+    /** The host's stream stayed back-pressured past the offer bound: nothing was sent. */
+    public static final long BACK_PRESSURED = -2;
+    /** No connection to the host yet: nothing was sent. */
+    public static final long NOT_CONNECTED = -3;
+    /** Too large for the transport: nothing was sent. */
+    public static final long TOO_LARGE = -4;
+
+    private static final long REQUEST_TIMEOUT_NS = 5_000_000_000L;
+
+    private final NodeContext context;
+    private final ClientListener listener;
+    private final EmbeddedDriver driver;
+    private final Aeron aeron;
+    private final TransportCounters counters;
+    private final NodeAgent agent;
+    private final HostRouting routing;
+    private final Map<Integer, Boolean> hostAvailable = new HashMap<>();
+    private final Map<String, ChannelState> channels = new LinkedHashMap<>();
+    private final Long2ObjectHashMap<Pending> pending = new Long2ObjectHashMap<>();
+    private final UnsafeBuffer sendBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(128 * 1024));
+    private final UnsafeBuffer nameBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final SubscribeEncoder subscribeEncoder = new SubscribeEncoder();
+    private final UnsubscribeEncoder unsubscribeEncoder = new UnsubscribeEncoder();
+    private final PublishEncoder publishEncoder = new PublishEncoder();
+    private final TransientEncoder transientEncoder = new TransientEncoder();
+    private final HistoryRequestEncoder historyEncoder = new HistoryRequestEncoder();
+    private final SubscribedDecoder subscribedDecoder = new SubscribedDecoder();
+    private final PublishAckDecoder ackDecoder = new PublishAckDecoder();
+    private final ChannelEventDecoder eventDecoder = new ChannelEventDecoder();
+    private final TransientEventDecoder transientDecoder = new TransientEventDecoder();
+    private final ReactionBatchDecoder reactionDecoder = new ReactionBatchDecoder();
+    private final HistoryResponseDecoder historyDecoder = new HistoryResponseDecoder();
+    private final ErrorResponseDecoder errorDecoder = new ErrorResponseDecoder();
+    private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
+    private long nextCorrelationId = 1;
+
+    private SwitchboardClient(final NodeContext context, final ClientListener listener)
+    {
+        this.context = context.roles(EnumSet.of(Role.GATEWAY)).conclude();
+        this.listener = listener;
+        final List<Integer> hosts = new ArrayList<>();
+        for (final PeerSpec peer : context.peers())
+        {
+            if (peer.roles().contains(Role.CHANNEL))
+            {
+                hosts.add(peer.nodeId());
+                hostAvailable.put(peer.nodeId(), Boolean.FALSE);
+            }
+        }
+        this.routing = new HostRouting(new Partitioner(context.partitions()), hosts);
+        this.driver = context.externalDriver() ? null : EmbeddedDriver.launch(context);
+        final String aeronDir = context.externalDriver() ? context.aeronDir() : driver.aeronDirectoryName();
+        this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
+        this.counters = new TransportCounters(aeron, context.nodeName());
+        this.agent = new NodeAgent(context, aeron, counters, new HostWatcher(), this::expireRequests);
+        final InboundHandler inbound = this::onInbound;
+        for (final int templateId : new int[]{ SubscribedDecoder.TEMPLATE_ID, PublishAckDecoder.TEMPLATE_ID,
+            ChannelEventDecoder.TEMPLATE_ID, TransientEventDecoder.TEMPLATE_ID, ReactionBatchDecoder.TEMPLATE_ID,
+            HistoryResponseDecoder.TEMPLATE_ID, ErrorResponseDecoder.TEMPLATE_ID })
+        {
+            agent.handle(templateId, inbound);
+        }
+    }
+
+    /**
+     * Connect. The context names this client's node id (unique in the cluster), the channel it receives on (for
+     * UDP an endpoint the hosts can reach), and the channel hosts as peers with the channel role.
+     *
+     * @param context  client node configuration.
+     * @param listener receives events and replies inside {@link #poll()}.
+     * @return the client; hosts become available as their heartbeats arrive (see {@link #awaitHosts}).
+     */
+    public static SwitchboardClient connect(final NodeContext context, final ClientListener listener)
+    {
+        return new SwitchboardClient(context, listener);
+    }
+
+    /**
+     * Do the client's work: receive, heartbeat, notice lost hosts, time out requests.
+     *
+     * @return work done, 0 when idle.
+     */
+    public int poll()
+    {
+        return agent.doWork();
+    }
+
+    /**
+     * Poll until every configured channel host has been heard from.
+     *
+     * @param timeoutMs how long to try.
+     * @return true when all hosts are available.
+     */
+    public boolean awaitHosts(final long timeoutMs)
+    {
+        final long deadlineNs = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (hostAvailable.containsValue(Boolean.FALSE))
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                return false;
+            }
+            if (0 == poll())
+            {
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Subscribe to a channel; {@link ClientListener#onSubscribed} follows, then its messages.
+     *
+     * @param channel name.
+     * @return correlation id (&gt; 0) or a negative code ({@link #UNAVAILABLE}, ...).
+     */
+    public long subscribe(final String channel)
+    {
+        final int host = ownerOf(channel);
+        if (!isAvailable(host))
+        {
+            return UNAVAILABLE;
+        }
+        final long correlationId = nextCorrelationId++;
+        subscribeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .nodeId(context.nodeId()).correlationId(correlationId).channel(channel);
+        final long result = send(host, subscribeEncoder.encodedLength());
+        if (result < 0)
+        {
+            return result;
+        }
+        channels.computeIfAbsent(channel, c -> new ChannelState(host));
+        pending.put(correlationId, new Pending(channel, host));
+        return correlationId;
+    }
+
+    /**
+     * @param channel name.
+     * @return correlation id (&gt; 0) or a negative code.
+     */
+    public long unsubscribe(final String channel)
+    {
+        final int host = ownerOf(channel);
+        channels.remove(channel);
+        if (!isAvailable(host))
+        {
+            return UNAVAILABLE;
+        }
+        final long correlationId = nextCorrelationId++;
+        unsubscribeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .nodeId(context.nodeId()).correlationId(correlationId).channel(channel);
+        final long result = send(host, unsubscribeEncoder.encodedLength());
+        return result < 0 ? result : correlationId;
+    }
+
+    /**
+     * Publish a persistent message; {@link ClientListener#onPublishAck} or {@link ClientListener#onError} follows.
+     *
+     * @param channel   name.
+     * @param user      publishing user.
+     * @param messageId caller's id for the message (echoed in the ack and the event).
+     * @param payload   buffer holding the payload (client JSON for browser subscribers).
+     * @param offset    of the payload.
+     * @param length    of the payload, at most 65536.
+     * @return correlation id (&gt; 0) or a negative code: nothing was sent.
+     */
+    public long publish(
+        final String channel,
+        final String user,
+        final String messageId,
+        final DirectBuffer payload,
+        final int offset,
+        final int length)
+    {
+        final int host = ownerOf(channel);
+        if (!isAvailable(host))
+        {
+            return UNAVAILABLE;
+        }
+        final long correlationId = nextCorrelationId++;
+        publishEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .nodeId(context.nodeId())
+            .correlationId(correlationId)
+            .timestampNs(epochNanos())
+            .channel(channel)
+            .user(user)
+            .messageId(messageId)
+            .putPayload(payload, offset, length);
+        final long result = send(host, publishEncoder.encodedLength());
+        if (result < 0)
+        {
+            return result;
+        }
+        pending.put(correlationId, new Pending(channel, host));
+        return correlationId;
+    }
+
+    /**
+     * Send a transient event (never stored, no seq) to a channel's subscribers.
+     *
+     * @param channel   name.
+     * @param user      sender.
+     * @param eventName e.g. "typing".
+     * @param ttlMs     receivers drop it when older.
+     * @param payload   buffer holding the payload.
+     * @param offset    of the payload.
+     * @param length    of the payload.
+     * @return 0 when sent, or a negative code.
+     */
+    public long sendTransient(
+        final String channel,
+        final String user,
+        final String eventName,
+        final int ttlMs,
+        final DirectBuffer payload,
+        final int offset,
+        final int length)
+    {
+        final int host = ownerOf(channel);
+        if (!isAvailable(host))
+        {
+            return UNAVAILABLE;
+        }
+        transientEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .nodeId(context.nodeId())
+            .sessionId(0)
+            .timestampNs(epochNanos())
+            .ttlMs(ttlMs)
+            .channel(channel)
+            .user(user)
+            .eventName(eventName)
+            .putPayload(payload, offset, length);
+        final long result = send(host, transientEncoder.encodedLength());
+        return result < 0 ? result : 0;
+    }
+
+    /**
+     * Ask for messages after {@code since}; {@link ClientListener#onHistory} follows.
+     *
+     * @param channel     name.
+     * @param since       last seq already seen (0 for the oldest retained).
+     * @param epoch       epoch that since belongs to, 0 when unknown.
+     * @param maxMessages at most this many.
+     * @return correlation id (&gt; 0) or a negative code.
+     */
+    public long history(final String channel, final long since, final long epoch, final int maxMessages)
+    {
+        final int host = ownerOf(channel);
+        if (!isAvailable(host))
+        {
+            return UNAVAILABLE;
+        }
+        final long correlationId = nextCorrelationId++;
+        historyEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .nodeId(context.nodeId())
+            .correlationId(correlationId)
+            .since(since)
+            .epoch(epoch)
+            .maxMessages(maxMessages)
+            .channel(channel);
+        final long result = send(host, historyEncoder.encodedLength());
+        if (result < 0)
+        {
+            return result;
+        }
+        pending.put(correlationId, new Pending(channel, host));
+        return correlationId;
+    }
+
+    /**
+     * @param channel name.
+     * @return true when its host is up.
+     */
+    public boolean isAvailable(final String channel)
+    {
+        return isAvailable(ownerOf(channel));
+    }
+
+    /**
+     * @return this client's counters (rejections, offer failures), also visible to AeronStat.
+     */
+    public TransportCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * @return requests sent and not yet answered.
+     */
+    public int pendingRequests()
+    {
+        return pending.size();
+    }
+
+    /**
+     * Close the client, its publications, subscription and any embedded driver.
+     */
+    public void close()
+    {
+        agent.onClose();
+        CloseHelper.closeAll(counters, aeron, driver);
+    }
+
+    private boolean isAvailable(final int host)
+    {
+        return Boolean.TRUE.equals(hostAvailable.get(host));
+    }
+
+    private int ownerOf(final String channel)
+    {
+        final int length = nameBuffer.putStringWithoutLengthUtf8(0, channel);
+        return routing.ownerOf(nameBuffer, 0, length);
+    }
+
+    private long send(final int host, final int bodyLength)
+    {
+        final int result = agent.peers().send(host, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + bodyLength);
+        switch (result)
+        {
+            case OutboundSink.SENT:
+                return 0;
+            case OutboundSink.BACK_PRESSURED:
+                return BACK_PRESSURED;
+            case OutboundSink.TOO_LARGE:
+                return TOO_LARGE;
+            default:
+                return NOT_CONNECTED;
+        }
+    }
+
+    private static long epochNanos()
+    {
+        return System.currentTimeMillis() * 1_000_000L;
+    }
+
+    private int onInbound(final int templateId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        headerDecoder.wrap(buffer, offset);
+        switch (templateId)
+        {
+            case SubscribedDecoder.TEMPLATE_ID:
+                onSubscribed(buffer, offset);
+                break;
+            case PublishAckDecoder.TEMPLATE_ID:
+                ackDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                pending.remove(ackDecoder.correlationId());
+                listener.onPublishAck(ackDecoder.correlationId(), ackDecoder.channel(), ackDecoder.seq(),
+                    ackDecoder.epoch(), ackDecoder.messageId());
+                break;
+            case ChannelEventDecoder.TEMPLATE_ID:
+                onChannelEvent(buffer, offset);
+                break;
+            case TransientEventDecoder.TEMPLATE_ID:
+                onTransientEvent(buffer, offset);
+                break;
+            case ReactionBatchDecoder.TEMPLATE_ID:
+                onReactionBatch(buffer, offset);
+                break;
+            case HistoryResponseDecoder.TEMPLATE_ID:
+                onHistoryResponse(buffer, offset);
+                break;
+            case ErrorResponseDecoder.TEMPLATE_ID:
+                errorDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                pending.remove(errorDecoder.correlationId());
+                listener.onError(errorDecoder.correlationId(), errorDecoder.code(), errorDecoder.channel(),
+                    errorDecoder.message());
+                break;
+            default:
+                break;
+        }
+        return InboundHandler.CONSUMED;
+    }
+
+    private void onSubscribed(final DirectBuffer buffer, final int offset)
+    {
+        subscribedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = subscribedDecoder.correlationId();
+        final long seq = subscribedDecoder.seq();
+        final long epoch = subscribedDecoder.epoch();
+        final String channel = subscribedDecoder.channel();
+        pending.remove(correlationId);
+        final ChannelState state = channels.get(channel);
+        if (null != state)
+        {
+            if (state.epoch != epoch)
+            {
+                // A new life of the channel (first subscription, or its host rebuilt it): start from now.
+                state.epoch = epoch;
+                state.lastSeq = seq;
+            }
+            else if (seq > state.lastSeq)
+            {
+                // Re-subscribed after a host came back with its state: fetch what was missed meanwhile.
+                listener.onGap(channel, state.lastSeq + 1, seq + 1);
+                history(channel, state.lastSeq, epoch, (int)Math.min(1000, seq - state.lastSeq));
+                state.lastSeq = seq;
+            }
+        }
+        listener.onSubscribed(correlationId, channel, seq, epoch);
+    }
+
+    private void onChannelEvent(final DirectBuffer buffer, final int offset)
+    {
+        eventDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long seq = eventDecoder.seq();
+        final long epoch = eventDecoder.epoch();
+        final long timestampNs = eventDecoder.timestampNs();
+        final String channel = eventDecoder.channel();
+        final String user = eventDecoder.user();
+        final String messageId = eventDecoder.messageId();
+        final int payloadLength = eventDecoder.payloadLength();
+        eventDecoder.wrapPayload(payloadView);
+
+        final ChannelState state = channels.get(channel);
+        if (null == state)
+        {
+            return; // unsubscribed while the event was in flight
+        }
+        if (state.epoch == epoch && seq > state.lastSeq + 1 && state.lastSeq > 0)
+        {
+            listener.onGap(channel, state.lastSeq + 1, seq);
+            history(channel, state.lastSeq, epoch, (int)Math.min(1000, seq - state.lastSeq - 1));
+        }
+        if (state.epoch != epoch || seq > state.lastSeq)
+        {
+            state.epoch = epoch;
+            state.lastSeq = seq;
+        }
+        listener.onMessage(channel, seq, epoch, timestampNs, user, messageId, payloadView, 0, payloadLength);
+    }
+
+    private void onTransientEvent(final DirectBuffer buffer, final int offset)
+    {
+        transientDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long timestampNs = transientDecoder.timestampNs();
+        final int ttlMs = transientDecoder.ttlMs();
+        final String channel = transientDecoder.channel();
+        final String user = transientDecoder.user();
+        final String eventName = transientDecoder.eventName();
+        final int payloadLength = transientDecoder.payloadLength();
+        transientDecoder.wrapPayload(payloadView);
+        listener.onTransient(channel, user, eventName, timestampNs, ttlMs, payloadView, 0, payloadLength);
+    }
+
+    private void onReactionBatch(final DirectBuffer buffer, final int offset)
+    {
+        reactionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final Map<String, Long> counts = new LinkedHashMap<>();
+        for (final ReactionBatchDecoder.CountsDecoder count : reactionDecoder.counts())
+        {
+            final long reactions = count.reactions();
+            counts.put(count.emoji(), reactions);
+        }
+        final String channel = reactionDecoder.channel();
+        final String target = reactionDecoder.target();
+        listener.onReactions(channel, target, counts);
+    }
+
+    private void onHistoryResponse(final DirectBuffer buffer, final int offset)
+    {
+        historyDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = historyDecoder.correlationId();
+        final long epoch = historyDecoder.epoch();
+        final long lastSeq = historyDecoder.lastSeq();
+        final boolean complete = historyDecoder.complete() == io.switchboard.codecs.BooleanType.TRUE;
+        final List<ClientListener.HistoryMessage> messages = new ArrayList<>();
+        for (final HistoryResponseDecoder.MessagesDecoder message : historyDecoder.messages())
+        {
+            final long seq = message.seq();
+            final long timestampNs = message.timestampNs();
+            final String user = message.user();
+            final String messageId = message.messageId();
+            final byte[] payload = new byte[message.payloadLength()];
+            message.getPayload(payload, 0, payload.length);
+            messages.add(new ClientListener.HistoryMessage(seq, timestampNs, user, messageId, payload));
+        }
+        final String channel = historyDecoder.channel();
+        pending.remove(correlationId);
+        listener.onHistory(correlationId, channel, epoch, lastSeq, complete, messages);
+    }
+
+    private void expireRequests()
+    {
+        final long nowNs = System.nanoTime();
+        final Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator();
+        List<long[]> expired = null;
+        while (it.hasNext())
+        {
+            final Map.Entry<Long, Pending> entry = it.next();
+            if (nowNs - entry.getValue().deadlineNs > 0)
+            {
+                if (null == expired)
+                {
+                    expired = new ArrayList<>();
+                }
+                expired.add(new long[]{ entry.getKey() });
+            }
+        }
+        if (null != expired)
+        {
+            for (final long[] id : expired)
+            {
+                final Pending request = pending.remove(id[0]);
+                listener.onError(id[0], ErrorCode.UNAVAILABLE, request.channel,
+                    "no reply within " + REQUEST_TIMEOUT_NS / 1_000_000 + " ms");
+            }
+        }
+    }
+
+    private final class HostWatcher implements PeerListener
+    {
+        public void onPeerUp(final Peer peer, final boolean restarted)
+        {
+            if (!hostAvailable.containsKey(peer.nodeId()))
+            {
+                return;
+            }
+            hostAvailable.put(peer.nodeId(), Boolean.TRUE);
+            listener.onHostUp(peer.nodeId(), restarted);
+            for (final Map.Entry<String, ChannelState> entry : channels.entrySet())
+            {
+                if (entry.getValue().host == peer.nodeId())
+                {
+                    resubscribe(entry.getKey(), peer.nodeId());
+                }
+            }
+        }
+
+        public void onPeerLost(final Peer peer)
+        {
+            if (!hostAvailable.containsKey(peer.nodeId()))
+            {
+                return;
+            }
+            hostAvailable.put(peer.nodeId(), Boolean.FALSE);
+            final List<Long> failed = new ArrayList<>();
+            for (final Map.Entry<Long, Pending> entry : pending.entrySet())
+            {
+                if (entry.getValue().host == peer.nodeId())
+                {
+                    failed.add(entry.getKey());
+                }
+            }
+            for (final Long correlationId : failed)
+            {
+                final Pending request = pending.remove(correlationId.longValue());
+                listener.onError(correlationId, ErrorCode.UNAVAILABLE, request.channel,
+                    "channel host " + peer.name() + " lost");
+            }
+            listener.onHostLost(peer.nodeId());
+        }
+
+        private void resubscribe(final String channel, final int host)
+        {
+            subscribeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+                .nodeId(context.nodeId()).correlationId(0).channel(channel);
+            send(host, subscribeEncoder.encodedLength());
+        }
+    }
+
+    private static final class ChannelState
+    {
+        final int host;
+        long epoch;
+        long lastSeq;
+
+        ChannelState(final int host)
+        {
+            this.host = host;
+        }
+    }
+
+    private static final class Pending
+    {
+        final String channel;
+        final int host;
+        final long deadlineNs = System.nanoTime() + REQUEST_TIMEOUT_NS;
+
+        Pending(final String channel, final int host)
+        {
+            this.channel = channel;
+            this.host = host;
+        }
+    }
+}
