@@ -1,8 +1,17 @@
 package io.switchboard.server;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
 /**
- * Placeholder entry point until the server lands.
+ * The switchboard command line: {@code switchboard run} and friends.
  */
+@Command(
+    name = "switchboard",
+    mixinStandardHelpOptions = true,
+    version = "Switchboard 0.1.0",
+    description = "Real-time messaging backend: gateways, channel hosts and presence hosts over Aeron.",
+    subcommands = { RunCommand.class, CommandLine.HelpCommand.class })
 public final class SwitchboardMain
 {
     private SwitchboardMain()
@@ -10,10 +19,16 @@ public final class SwitchboardMain
     }
 
     /**
-     * @param args ignored.
+     * @param args command line.
      */
     public static void main(final String[] args)
     {
-        System.out.println("Switchboard: the server roles are not built yet.");
+        final int exitCode = new CommandLine(new SwitchboardMain())
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .execute(args);
+        if (exitCode != 0)
+        {
+            System.exit(exitCode);
+        }
     }
 }

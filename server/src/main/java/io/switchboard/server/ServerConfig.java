@@ -1,0 +1,187 @@
+package io.switchboard.server;
+
+import io.switchboard.engine.shard.WaitStrategyName;
+import io.switchboard.transport.NodeContext;
+import io.switchboard.transport.PeerSpec;
+import io.switchboard.transport.Role;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Server settings merged in the usual order of precedence: command-line flags over environment variables over the
+ * configuration file over built-in defaults. Keys are the property names of {@link NodeContext} (for example
+ * {@code switchboard.node.id}); an environment variable is the key upper-cased with dots as underscores
+ * ({@code SWITCHBOARD_NODE_ID}).
+ * <p>
+ * Not thread-safe; used once at start-up.
+ */
+public final class ServerConfig
+{
+    private final Map<String, String> values = new TreeMap<>();
+    private final Map<String, String> sources = new TreeMap<>();
+
+    /**
+     * @param configFile properties file, or null.
+     * @param environment usually System.getenv().
+     * @param flags      values given on the command line, by key.
+     * @return the merged settings.
+     * @throws IllegalArgumentException when the file cannot be read, naming it.
+     */
+    public static ServerConfig load(final Path configFile, final Map<String, String> environment, final Map<String, String> flags)
+    {
+        final ServerConfig config = new ServerConfig();
+        if (null != configFile)
+        {
+            final Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(configFile))
+            {
+                properties.load(reader);
+            }
+            catch (final IOException ex)
+            {
+                throw new IllegalArgumentException("cannot read config file " + configFile + ": " + ex.getMessage(), ex);
+            }
+            for (final String key : properties.stringPropertyNames())
+            {
+                config.put(key.trim(), properties.getProperty(key).trim(), "file " + configFile);
+            }
+        }
+        for (final String key : ALL_KEYS)
+        {
+            // Only known settings: other SWITCHBOARD_* variables (SWITCHBOARD_JAVA_OPTS) belong to the scripts.
+            final String value = environment.get(environmentName(key));
+            if (null != value)
+            {
+                config.put(key, value, "environment " + environmentName(key));
+            }
+        }
+        for (final Map.Entry<String, String> entry : flags.entrySet())
+        {
+            if (null != entry.getValue())
+            {
+                config.put(entry.getKey(), entry.getValue(), "flag");
+            }
+        }
+        return config;
+    }
+
+    private void put(final String key, final String value, final String source)
+    {
+        values.put(key, value);
+        sources.put(key, source);
+    }
+
+    /**
+     * @param key a property name such as switchboard.node.id.
+     * @return its environment variable, such as SWITCHBOARD_NODE_ID.
+     */
+    public static String environmentName(final String key)
+    {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    /**
+     * @param key a property name.
+     * @return its value or null.
+     */
+    public String get(final String key)
+    {
+        return values.get(key);
+    }
+
+    /**
+     * @param key a property name.
+     * @return where its value came from (flag, environment, file ...), or "default".
+     */
+    public String sourceOf(final String key)
+    {
+        return sources.getOrDefault(key, "default");
+    }
+
+    /**
+     * @return a node context with every known setting applied; unknown keys of ours are refused.
+     * @throws IllegalArgumentException naming the key, its source and the problem.
+     */
+    public NodeContext toNodeContext()
+    {
+        final NodeContext context = new NodeContext();
+        for (final Map.Entry<String, String> entry : values.entrySet())
+        {
+            final String key = entry.getKey();
+            final String value = entry.getValue();
+            try
+            {
+                apply(context, key, value);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException(
+                    key + " (" + sourceOf(key) + ") must be a number: '" + value + "'", ex);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException(key + " (" + sourceOf(key) + "): " + ex.getMessage(), ex);
+            }
+        }
+        return context;
+    }
+
+    private static void apply(final NodeContext context, final String key, final String value)
+    {
+        switch (key)
+        {
+            case NodeContext.NODE_ID_PROP -> context.nodeId(Integer.parseInt(value));
+            case NodeContext.NODE_NAME_PROP -> context.nodeName(value);
+            case NodeContext.REGION_PROP -> context.region(value);
+            case NodeContext.ROLES_PROP -> context.roles(Role.parseSet(value));
+            case NodeContext.LISTEN_PROP -> context.listenChannel(value);
+            case NodeContext.STREAM_BASE_PROP -> context.streamBase(Integer.parseInt(value));
+            case NodeContext.PEERS_PROP -> context.peers(PeerSpec.parseList(value));
+            case NodeContext.AERON_DIR_PROP -> context.aeronDir(value);
+            case NodeContext.DRIVER_DIR_PROP -> context.driverDir(value);
+            case NodeContext.HEARTBEAT_INTERVAL_MS_PROP -> context.heartbeatIntervalMs(Long.parseLong(value));
+            case NodeContext.PEER_TIMEOUT_MS_PROP -> context.peerTimeoutMs(Long.parseLong(value));
+            case NodeContext.IDLE_PROP -> context.idleStrategy(value);
+            case NodeContext.DRIVER_IDLE_PROP -> context.driverIdleStrategy(value);
+            case NodeContext.OFFER_TIMEOUT_NS_PROP -> context.offerTimeoutNs(Long.parseLong(value));
+            case NodeContext.TERM_LENGTH_PROP -> context.termLength(Integer.parseInt(value));
+            case NodeContext.CHANNEL_SHARDS_PROP -> context.channelShards(Integer.parseInt(value));
+            case NodeContext.PRESENCE_SHARDS_PROP -> context.presenceShards(Integer.parseInt(value));
+            case NodeContext.PARTITIONS_PROP -> context.partitions(Integer.parseInt(value));
+            case "switchboard.shard.wait" -> context.shardWaitStrategy(WaitStrategyName.parse(value));
+            default ->
+            {
+                if (key.startsWith("switchboard.") && !OTHER_KEYS.containsKey(key))
+                {
+                    throw new IllegalArgumentException("unknown setting; known: " + KNOWN_KEYS);
+                }
+            }
+        }
+    }
+
+    /** Settings read by other parts of the server (gateway, API) rather than the node context. */
+    static final Map<String, String> OTHER_KEYS = Map.of(
+        "switchboard.http.port", "gateway HTTP/WebSocket port",
+        "switchboard.http.host", "gateway bind address",
+        "switchboard.api.key", "HTTP API key",
+        "switchboard.log.level", "log level");
+
+    /** Every setting the server knows. */
+    static final java.util.List<String> ALL_KEYS = java.util.List.of(
+        NodeContext.NODE_ID_PROP, NodeContext.NODE_NAME_PROP, NodeContext.REGION_PROP, NodeContext.ROLES_PROP,
+        NodeContext.LISTEN_PROP, NodeContext.STREAM_BASE_PROP, NodeContext.PEERS_PROP, NodeContext.AERON_DIR_PROP,
+        NodeContext.DRIVER_DIR_PROP, NodeContext.HEARTBEAT_INTERVAL_MS_PROP, NodeContext.PEER_TIMEOUT_MS_PROP,
+        NodeContext.IDLE_PROP, NodeContext.DRIVER_IDLE_PROP, NodeContext.OFFER_TIMEOUT_NS_PROP,
+        NodeContext.TERM_LENGTH_PROP, NodeContext.CHANNEL_SHARDS_PROP, NodeContext.PRESENCE_SHARDS_PROP,
+        NodeContext.PARTITIONS_PROP, "switchboard.shard.wait", "switchboard.http.port", "switchboard.http.host",
+        "switchboard.api.key", "switchboard.log.level");
+
+    private static final String KNOWN_KEYS = String.join(", ", ALL_KEYS);
+}
