@@ -74,10 +74,13 @@ class MessageRoundTripTest
     @Test
     void shouldCoverEveryIntegerExtremeAndMaximumLengthVarData()
     {
-        final Map<String, Object> max = SampleMessages.sample(SchemaIr.IR.getMessage(HistoryResponseEncoder.TEMPLATE_ID), 1);
-        final Map<String, Object> min = SampleMessages.sample(SchemaIr.IR.getMessage(TransientEncoder.TEMPLATE_ID), 2);
+        final Map<String, Object> max =
+            SampleMessages.sample(SchemaIr.IR.getMessage(HistoryResponseEncoder.TEMPLATE_ID), 1);
+        final Map<String, Object> min =
+            SampleMessages.sample(SchemaIr.IR.getMessage(TransientEncoder.TEMPLATE_ID), 2);
 
-        assertThat(max).containsEntry("correlationId", Long.MAX_VALUE).containsEntry("channel", SampleMessages.MAX_NAME);
+        assertThat(max).containsEntry("correlationId", Long.MAX_VALUE)
+            .containsEntry("channel", SampleMessages.MAX_NAME);
         assertThat(max.get("messages")).asList().hasSize(3).first()
             .satisfies((entry) -> assertThat(((Map<?, ?>)entry).get("payload"))
                 .extracting((payload) -> ((Blob)payload).length())
