@@ -139,7 +139,8 @@ public final class MessageValidator
             return -Rejection.BLOCK_LENGTH_TOO_SHORT.ordinal();
         }
 
-        return walkBody(buffer, offset + HEADER_LENGTH, offset + length, blockLength, layout, Rejection.TRUNCATED_BLOCK);
+        return walkBody(
+            buffer, offset + HEADER_LENGTH, offset + length, blockLength, layout, Rejection.TRUNCATED_BLOCK);
     }
 
     /**
@@ -228,7 +229,9 @@ public final class MessageValidator
             position = walkBody(buffer, position, limit, blockLength, group, Rejection.GROUP_PAST_END);
             if (position < 0)
             {
-                return position;
+                // Running out of bytes anywhere in an entry means the group is longer than the message.
+                return -Rejection.VAR_DATA_PAST_END.ordinal() == position ?
+                    -Rejection.GROUP_PAST_END.ordinal() : position;
             }
         }
 
