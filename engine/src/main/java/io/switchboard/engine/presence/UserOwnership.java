@@ -43,6 +43,7 @@ public interface UserOwnership
             throw new IllegalArgumentException("shardIndex out of range: " + shardIndex);
         }
 
-        return (buffer, offset, length) -> shardMap.shardOf(partitioner.partitionOf(buffer, offset, length)) == shardIndex;
+        return (buffer, offset, length) ->
+            shardMap.shardOf(partitioner.partitionOf(buffer, offset, length)) == shardIndex;
     }
 }
