@@ -25,7 +25,7 @@ final class ChannelTable
 {
     static final int NO_CHANNEL = -1;
     static final long NO_POSITION = -1;
-    static final int PAGE_SHIFT = 16;
+    static final int PAGE_SHIFT = 14;
     static final int PAGE_SIZE = 1 << PAGE_SHIFT;
 
     private static final int PAGE_MASK = PAGE_SIZE - 1;

@@ -20,7 +20,7 @@ import java.util.Arrays;
  */
 final class NameArena
 {
-    static final int PAGE_SHIFT = 20;
+    static final int PAGE_SHIFT = 16;
     static final int PAGE_SIZE = 1 << PAGE_SHIFT;
     static final int MAX_NAME_LENGTH = 1024;
     static final int NO_REF = -1;
