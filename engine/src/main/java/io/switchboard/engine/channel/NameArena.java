@@ -3,12 +3,11 @@ package io.switchboard.engine.channel;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
  * Channel names stored back to back in fixed-size byte pages, so that millions of names cost their bytes plus a
- * two-byte length prefix and no object each. A name is addressed by an int reference: page index in the high bits,
+ * length prefix (one byte below 64 bytes of name, else two) and no object each. A name is addressed by an int reference: page index in the high bits,
  * offset of its prefix in the page in the low {@link #PAGE_SHIFT} bits. A name never crosses a page.
  * <p>
  * Freeing a name only marks its prefix dead. Once dead bytes outweigh live bytes (and at least a page of them),
@@ -26,10 +25,15 @@ final class NameArena
     static final int NO_REF = -1;
 
     private static final int MAX_PAGES = 1 << (31 - PAGE_SHIFT);
-    private static final int PREFIX_LENGTH = 2;
-    private static final int DEAD_FLAG = 0x8000;
-    private static final int LENGTH_MASK = 0x7FFF;
-    private static final int END_OF_PAGE = 0xFFFF;
+    /**
+     * Prefix, first byte: bit 7 set for the two-byte form, bit 6 set once freed, bits 0-5 the length (short form) or
+     * its high bits (long form, the low eight in the second byte). 0xFF alone ends a page: as a long form it would
+     * claim a length above {@link #MAX_NAME_LENGTH}, so it is never a real prefix.
+     */
+    private static final int LONG_FORM = 0x80;
+    private static final int DEAD_FLAG = 0x40;
+    private static final int SHORT_LENGTH_LIMIT = 0x40;
+    private static final int END_OF_PAGE = 0xFF;
 
     /**
      * Told where a live name moved during compaction.
@@ -60,15 +64,24 @@ final class NameArena
      */
     int add(final DirectBuffer src, final int offset, final int length)
     {
-        final int recordLength = PREFIX_LENGTH + length;
+        final int prefixLength = length < SHORT_LENGTH_LIMIT ? 1 : 2;
+        final int recordLength = prefixLength + length;
         if (writeOffset + recordLength > PAGE_SIZE)
         {
             nextPage();
         }
 
         final UnsafeBuffer page = pages[writePage];
-        page.putShort(writeOffset, (short)length, ByteOrder.LITTLE_ENDIAN);
-        page.putBytes(writeOffset + PREFIX_LENGTH, src, offset, length);
+        if (1 == prefixLength)
+        {
+            page.putByte(writeOffset, (byte)length);
+        }
+        else
+        {
+            page.putByte(writeOffset, (byte)(LONG_FORM | (length >>> 8)));
+            page.putByte(writeOffset + 1, (byte)length);
+        }
+        page.putBytes(writeOffset + prefixLength, src, offset, length);
         final int ref = ref(writePage, writeOffset);
         writeOffset += recordLength;
         liveBytes += recordLength;
@@ -85,10 +98,10 @@ final class NameArena
     {
         final UnsafeBuffer page = pages[ref >>> PAGE_SHIFT];
         final int offset = ref & (PAGE_SIZE - 1);
-        final int length = page.getShort(offset, ByteOrder.LITTLE_ENDIAN) & LENGTH_MASK;
-        page.putShort(offset, (short)(length | DEAD_FLAG), ByteOrder.LITTLE_ENDIAN);
-        liveBytes -= PREFIX_LENGTH + length;
-        deadBytes += PREFIX_LENGTH + length;
+        final int recordLength = recordLength(page, offset);
+        page.putByte(offset, (byte)(page.getByte(offset) | DEAD_FLAG));
+        liveBytes -= recordLength;
+        deadBytes += recordLength;
     }
 
     /**
@@ -106,7 +119,8 @@ final class NameArena
      */
     int offset(final int ref)
     {
-        return (ref & (PAGE_SIZE - 1)) + PREFIX_LENGTH;
+        final int prefixOffset = ref & (PAGE_SIZE - 1);
+        return prefixOffset + prefixLength(pages[ref >>> PAGE_SHIFT], prefixOffset);
     }
 
     /**
@@ -115,7 +129,7 @@ final class NameArena
      */
     int length(final int ref)
     {
-        return pages[ref >>> PAGE_SHIFT].getShort(ref & (PAGE_SIZE - 1), ByteOrder.LITTLE_ENDIAN) & LENGTH_MASK;
+        return nameLength(pages[ref >>> PAGE_SHIFT], ref & (PAGE_SIZE - 1));
     }
 
     /**
@@ -129,12 +143,12 @@ final class NameArena
     {
         final UnsafeBuffer page = pages[ref >>> PAGE_SHIFT];
         final int prefixOffset = ref & (PAGE_SIZE - 1);
-        if ((page.getShort(prefixOffset, ByteOrder.LITTLE_ENDIAN) & LENGTH_MASK) != length)
+        if (nameLength(page, prefixOffset) != length)
         {
             return false;
         }
 
-        final int nameOffset = prefixOffset + PREFIX_LENGTH;
+        final int nameOffset = prefixOffset + prefixLength(page, prefixOffset);
         int i = 0;
         for (final int end = length - 7; i < end; i += 8)
         {
@@ -178,15 +192,15 @@ final class NameArena
             final UnsafeBuffer page = pages[fromPage];
             final int limit = fromPage == writePage ? writeOffset : PAGE_SIZE;
             int fromOffset = 0;
-            while (fromOffset + PREFIX_LENGTH <= limit)
+            while (fromOffset < limit)
             {
-                final int prefix = page.getShort(fromOffset, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+                final int prefix = page.getByte(fromOffset) & 0xFF;
                 if (END_OF_PAGE == prefix)
                 {
                     break;
                 }
 
-                final int recordLength = PREFIX_LENGTH + (prefix & LENGTH_MASK);
+                final int recordLength = recordLength(page, fromOffset);
                 if (0 == (prefix & DEAD_FLAG))
                 {
                     if (toOffset + recordLength > PAGE_SIZE)
@@ -269,10 +283,31 @@ final class NameArena
 
     private static void endPage(final UnsafeBuffer page, final int offset)
     {
-        if (offset + PREFIX_LENGTH <= PAGE_SIZE)
+        if (offset < PAGE_SIZE)
         {
-            page.putShort(offset, (short)END_OF_PAGE, ByteOrder.LITTLE_ENDIAN);
+            page.putByte(offset, (byte)END_OF_PAGE);
         }
+    }
+
+    private static int prefixLength(final UnsafeBuffer page, final int prefixOffset)
+    {
+        return 0 == (page.getByte(prefixOffset) & LONG_FORM) ? 1 : 2;
+    }
+
+    private static int nameLength(final UnsafeBuffer page, final int prefixOffset)
+    {
+        final int first = page.getByte(prefixOffset) & 0xFF;
+        if (0 == (first & LONG_FORM))
+        {
+            return first & (SHORT_LENGTH_LIMIT - 1);
+        }
+
+        return ((first & (SHORT_LENGTH_LIMIT - 1)) << 8) | (page.getByte(prefixOffset + 1) & 0xFF);
+    }
+
+    private static int recordLength(final UnsafeBuffer page, final int prefixOffset)
+    {
+        return prefixLength(page, prefixOffset) + nameLength(page, prefixOffset);
     }
 
     private static int ref(final int page, final int offset)

@@ -94,7 +94,7 @@ class ChannelTableTest
         final int count = 200_000;
         for (int i = 0; i < count; i++)
         {
-            add(table, DefaultKeyHasher.INSTANCE, "channel-name-" + i);
+            add(table, DefaultKeyHasher.INSTANCE, churnName(i));
         }
         final int pagesBefore = table.names().pageCount();
 
@@ -107,7 +107,7 @@ class ChannelTableTest
             }
             else
             {
-                table.remove(find(table, DefaultKeyHasher.INSTANCE, "channel-name-" + i));
+                table.remove(find(table, DefaultKeyHasher.INSTANCE, churnName(i)));
             }
         }
 
@@ -115,10 +115,10 @@ class ChannelTableTest
         assertThat(table.names().deadBytes()).isLessThanOrEqualTo(table.names().liveBytes() + NameArena.PAGE_SIZE);
         for (int i = 0; i < count; i++)
         {
-            final int channel = find(table, DefaultKeyHasher.INSTANCE, "channel-name-" + i);
+            final int channel = find(table, DefaultKeyHasher.INSTANCE, churnName(i));
             if (survivors.contains(i))
             {
-                assertThat(nameOf(table, channel)).isEqualTo("channel-name-" + i);
+                assertThat(nameOf(table, channel)).isEqualTo(churnName(i));
             }
             else
             {
@@ -147,6 +147,11 @@ class ChannelTableTest
             final String longName = ("%0" + NameArena.MAX_NAME_LENGTH + "d").formatted(i);
             assertThat(nameOf(table, find(table, DefaultKeyHasher.INSTANCE, longName))).isEqualTo(longName);
         }
+    }
+
+    private static String churnName(final int i)
+    {
+        return i % 7 == 0 ? "long-".repeat(20) + i : "channel-name-" + i;
     }
 
     private int add(final ChannelTable table, final KeyHasher hasher, final String value)
