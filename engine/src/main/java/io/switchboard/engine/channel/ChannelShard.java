@@ -1,0 +1,740 @@
+package io.switchboard.engine.channel;
+
+import io.switchboard.codecs.ChannelEventEncoder;
+import io.switchboard.codecs.ErrorCode;
+import io.switchboard.codecs.ErrorResponseEncoder;
+import io.switchboard.codecs.HistoryRequestDecoder;
+import io.switchboard.codecs.MessageHeaderDecoder;
+import io.switchboard.codecs.MessageHeaderEncoder;
+import io.switchboard.codecs.NodeLostDecoder;
+import io.switchboard.codecs.PublishAckEncoder;
+import io.switchboard.codecs.PublishDecoder;
+import io.switchboard.codecs.ReactDecoder;
+import io.switchboard.codecs.SubscribeDecoder;
+import io.switchboard.codecs.SubscribedEncoder;
+import io.switchboard.codecs.TransientDecoder;
+import io.switchboard.codecs.UnsubscribeDecoder;
+import io.switchboard.engine.OutboundSink;
+import io.switchboard.engine.ShardHandler;
+import io.switchboard.engine.partition.DefaultKeyHasher;
+import io.switchboard.engine.partition.KeyHasher;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.IntHashSet;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+
+import static io.switchboard.engine.channel.ChannelTable.NO_CHANNEL;
+import static io.switchboard.engine.channel.ChannelTable.NO_POSITION;
+import static io.switchboard.engine.channel.GatewaySlots.MASK_SLOTS;
+import static io.switchboard.engine.channel.GatewaySlots.NO_SLOT;
+
+/**
+ * The state of one shard of a channel host: per channel its subscribed gateways, its gap-free seq within an epoch
+ * and its recent history, driven only by SBE messages and answering with SBE messages through an
+ * {@link OutboundSink}.
+ * <ul>
+ *     <li>Subscribe: one subscription per channel per gateway, answered by Subscribed (last seq and epoch); creates
+ *     the channel.</li>
+ *     <li>Unsubscribe: no reply; a channel with neither subscribers nor retained history is removed.</li>
+ *     <li>Publish: next seq, appended to history, one ChannelEvent per subscribed gateway (encoded once), then
+ *     PublishAck to the publisher; creates the channel.</li>
+ *     <li>Transient: the message's own bytes forwarded once per subscribed gateway; no seq, not stored.</li>
+ *     <li>HistoryRequest: a HistoryResponse page, oldest first; never creates a channel.</li>
+ *     <li>NodeLost: every subscription of that gateway dropped.</li>
+ * </ul>
+ * Failures go back as ErrorResponse with a fixed message. Steady-state message handling allocates nothing; memory is
+ * a few primitive-array entries and the name's bytes per channel (see {@link ChannelTable}).
+ * <p>
+ * Not thread-safe: owned by one Disruptor handler thread, which makes every call, counter getters included.
+ */
+public final class ChannelShard implements ShardHandler
+{
+    private static final int REPLY_BUFFER_LENGTH = 4096;
+    private static final int EVENT_BUFFER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH +
+        ChannelEventEncoder.BLOCK_LENGTH + 3 * (2 + HistoryLog.MAX_NAME_LENGTH) + 4 + HistoryLog.MAX_PAYLOAD_LENGTH;
+
+    private static final UnsafeBuffer BAD_CHANNEL_NAME = text("channel name must be 1 to 1024 bytes");
+    private static final UnsafeBuffer BAD_MAX_MESSAGES = text("maxMessages must be positive");
+    private static final UnsafeBuffer TOO_LARGE_FIELDS = text("user, messageId or payload exceeds its bound");
+
+    private final OutboundSink sink;
+    private final KeyHasher keyHasher;
+    private final int maxHistoryMessages;
+    private final ChannelTable channels;
+    private final GatewaySlots gateways = new GatewaySlots();
+    private final HistoryLog history;
+    private final HistoryResponder historyResponder;
+    private final IntArrayList emptiedChannels = new IntArrayList();
+
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final SubscribeDecoder subscribeDecoder = new SubscribeDecoder();
+    private final UnsubscribeDecoder unsubscribeDecoder = new UnsubscribeDecoder();
+    private final PublishDecoder publishDecoder = new PublishDecoder();
+    private final TransientDecoder transientDecoder = new TransientDecoder();
+    private final ReactDecoder reactDecoder = new ReactDecoder();
+    private final HistoryRequestDecoder historyRequestDecoder = new HistoryRequestDecoder();
+    private final NodeLostDecoder nodeLostDecoder = new NodeLostDecoder();
+
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final SubscribedEncoder subscribedEncoder = new SubscribedEncoder();
+    private final PublishAckEncoder publishAckEncoder = new PublishAckEncoder();
+    private final ChannelEventEncoder channelEventEncoder = new ChannelEventEncoder();
+    private final ErrorResponseEncoder errorResponseEncoder = new ErrorResponseEncoder();
+    private final UnsafeBuffer replyBuffer = new UnsafeBuffer(new byte[REPLY_BUFFER_LENGTH]);
+    private final UnsafeBuffer eventBuffer = new UnsafeBuffer(new byte[EVENT_BUFFER_LENGTH]);
+
+    private final UnsafeBuffer channelName = new UnsafeBuffer();
+    private final UnsafeBuffer user = new UnsafeBuffer();
+    private final UnsafeBuffer messageId = new UnsafeBuffer();
+    private final UnsafeBuffer payload = new UnsafeBuffer();
+
+    private int pinnedChannel = NO_CHANNEL;
+    private long published;
+    private long delivered;
+    private long transientsDelivered;
+    private long ignoredMessages;
+    private final long[] sendFailures = new long[4];
+
+    /**
+     * @param ctx configuration; concluded here.
+     */
+    public ChannelShard(final Context ctx)
+    {
+        ctx.conclude();
+        this.sink = ctx.outboundSink();
+        this.keyHasher = ctx.keyHasher();
+        this.maxHistoryMessages = ctx.maxHistoryMessages();
+        this.channels = new ChannelTable(keyHasher, ctx.epochBase());
+        this.history = new HistoryLog(ctx.historyBytes(), this::onEvicted);
+        this.historyResponder = new HistoryResponder(history, maxHistoryMessages, ctx.maxResponseBytes());
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onMessage(final DirectBuffer buffer, final int offset, final int length)
+    {
+        headerDecoder.wrap(buffer, offset);
+        if (headerDecoder.schemaId() != SubscribeDecoder.SCHEMA_ID)
+        {
+            ignoredMessages++;
+            return;
+        }
+
+        final int bodyOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        final int blockLength = headerDecoder.blockLength();
+        final int version = headerDecoder.version();
+        switch (headerDecoder.templateId())
+        {
+            case PublishDecoder.TEMPLATE_ID:
+                onPublish(publishDecoder.wrap(buffer, bodyOffset, blockLength, version));
+                break;
+
+            case TransientDecoder.TEMPLATE_ID:
+                onTransient(transientDecoder.wrap(buffer, bodyOffset, blockLength, version), buffer, offset, length);
+                break;
+
+            case SubscribeDecoder.TEMPLATE_ID:
+                onSubscribe(subscribeDecoder.wrap(buffer, bodyOffset, blockLength, version));
+                break;
+
+            case UnsubscribeDecoder.TEMPLATE_ID:
+                onUnsubscribe(unsubscribeDecoder.wrap(buffer, bodyOffset, blockLength, version));
+                break;
+
+            case HistoryRequestDecoder.TEMPLATE_ID:
+                onHistoryRequest(historyRequestDecoder.wrap(buffer, bodyOffset, blockLength, version));
+                break;
+
+            case ReactDecoder.TEMPLATE_ID:
+                onReact(reactDecoder.wrap(buffer, bodyOffset, blockLength, version));
+                break;
+
+            case NodeLostDecoder.TEMPLATE_ID:
+                onNodeLost(nodeLostDecoder.wrap(buffer, bodyOffset, blockLength, version).nodeId());
+                break;
+
+            default:
+                ignoredMessages++;
+        }
+    }
+
+    /**
+     * @return live channels.
+     */
+    public int channelCount()
+    {
+        return channels.count();
+    }
+
+    /**
+     * @return gateways holding at least one subscription.
+     */
+    public int gatewayCount()
+    {
+        return gateways.gatewayCount();
+    }
+
+    /**
+     * @return persistent messages given a seq.
+     */
+    public long publishedCount()
+    {
+        return published;
+    }
+
+    /**
+     * @return ChannelEvents the sink accepted.
+     */
+    public long deliveredCount()
+    {
+        return delivered;
+    }
+
+    /**
+     * @return Transient forwards the sink accepted.
+     */
+    public long transientsDeliveredCount()
+    {
+        return transientsDelivered;
+    }
+
+    /**
+     * @param sinkResult a negative {@link OutboundSink} result code.
+     * @return sends of any kind that failed with it; unknown negative codes are counted together.
+     */
+    public long sendFailureCount(final int sinkResult)
+    {
+        return sendFailures[failureIndex(sinkResult)];
+    }
+
+    /**
+     * @return history entries evicted to make room.
+     */
+    public long evictedCount()
+    {
+        return history.evictedEntries();
+    }
+
+    /**
+     * @return history bytes currently held, at most the configured capacity.
+     */
+    public long historyBytesHeld()
+    {
+        return history.headPosition() - history.tailPosition();
+    }
+
+    /**
+     * @return messages of other templates or schemas, ignored.
+     */
+    public long ignoredCount()
+    {
+        return ignoredMessages;
+    }
+
+    private void onSubscribe(final SubscribeDecoder decoder)
+    {
+        final int nodeId = decoder.nodeId();
+        final long correlationId = decoder.correlationId();
+        decoder.wrapChannel(channelName);
+        if (!isValidName(channelName))
+        {
+            sendError(nodeId, correlationId, ErrorCode.BAD_REQUEST, BAD_CHANNEL_NAME);
+            return;
+        }
+
+        final int channel = findOrAdd(channelName);
+        final int slot = gateways.acquire(nodeId);
+        final boolean added;
+        if (slot < MASK_SLOTS)
+        {
+            final long mask = channels.subscriberMask(channel);
+            added = 0 == (mask & (1L << slot));
+            channels.subscriberMask(channel, mask | (1L << slot));
+        }
+        else
+        {
+            added = gateways.addOverflow(channel, slot);
+        }
+
+        if (added)
+        {
+            gateways.onSubscribed(slot);
+        }
+
+        subscribedEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .seq(channels.lastSeq(channel))
+            .epoch(channels.epoch(channel))
+            .putChannel(channelName, 0, channelName.capacity());
+        send(nodeId, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + subscribedEncoder.encodedLength());
+    }
+
+    private void onUnsubscribe(final UnsubscribeDecoder decoder)
+    {
+        final int nodeId = decoder.nodeId();
+        decoder.wrapChannel(channelName);
+        final int slot = gateways.slot(nodeId);
+        if (NO_SLOT == slot || !isValidName(channelName))
+        {
+            return;
+        }
+
+        final int channel = find(channelName);
+        if (NO_CHANNEL == channel)
+        {
+            return;
+        }
+
+        final boolean removed;
+        if (slot < MASK_SLOTS)
+        {
+            final long mask = channels.subscriberMask(channel);
+            removed = 0 != (mask & (1L << slot));
+            channels.subscriberMask(channel, mask & ~(1L << slot));
+        }
+        else
+        {
+            removed = gateways.removeOverflow(channel, slot);
+        }
+
+        if (removed)
+        {
+            if (0 == gateways.onUnsubscribed(slot))
+            {
+                gateways.release(slot);
+            }
+            removeIfIdle(channel);
+        }
+    }
+
+    private void onPublish(final PublishDecoder decoder)
+    {
+        final int nodeId = decoder.nodeId();
+        final long correlationId = decoder.correlationId();
+        final long timestampNs = decoder.timestampNs();
+        decoder.wrapChannel(channelName);
+        decoder.wrapUser(user);
+        decoder.wrapMessageId(messageId);
+        decoder.wrapPayload(payload);
+        if (!isValidName(channelName))
+        {
+            sendError(nodeId, correlationId, ErrorCode.BAD_REQUEST, BAD_CHANNEL_NAME);
+            return;
+        }
+
+        if (user.capacity() > HistoryLog.MAX_NAME_LENGTH || messageId.capacity() > HistoryLog.MAX_NAME_LENGTH ||
+            payload.capacity() > HistoryLog.MAX_PAYLOAD_LENGTH)
+        {
+            sendError(nodeId, correlationId, ErrorCode.TOO_LARGE, TOO_LARGE_FIELDS);
+            return;
+        }
+
+        final int channel = findOrAdd(channelName);
+        final long seq = channels.nextSeq(channel);
+        final long epoch = channels.epoch(channel);
+
+        // Pinned so that evicting this channel's own older entries cannot remove it while it is being appended to.
+        pinnedChannel = channel;
+        final long position = history.append(
+            channel, channels.historyPosition(channel), seq, timestampNs, user, messageId, payload);
+        pinnedChannel = NO_CHANNEL;
+        channels.historyPosition(channel, position);
+        published++;
+
+        channelEventEncoder.wrapAndApplyHeader(eventBuffer, 0, headerEncoder)
+            .seq(seq)
+            .epoch(epoch)
+            .timestampNs(timestampNs)
+            .putChannel(channelName, 0, channelName.capacity())
+            .putUser(user, 0, user.capacity())
+            .putMessageId(messageId, 0, messageId.capacity())
+            .putPayload(payload, 0, payload.capacity());
+        delivered += fanOut(
+            channel, eventBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + channelEventEncoder.encodedLength());
+
+        publishAckEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .seq(seq)
+            .epoch(epoch)
+            .putChannel(channelName, 0, channelName.capacity())
+            .putMessageId(messageId, 0, messageId.capacity());
+        send(nodeId, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + publishAckEncoder.encodedLength());
+    }
+
+    private void onTransient(
+        final TransientDecoder decoder, final DirectBuffer buffer, final int offset, final int length)
+    {
+        decoder.wrapChannel(channelName);
+        if (!isValidName(channelName))
+        {
+            return;
+        }
+
+        final int channel = find(channelName);
+        if (NO_CHANNEL != channel)
+        {
+            // The inbound bytes already carry origin node, session, timestamp and TTL: forward them as they are.
+            transientsDelivered += fanOut(channel, buffer, offset, length);
+        }
+    }
+
+    private void onHistoryRequest(final HistoryRequestDecoder decoder)
+    {
+        final int nodeId = decoder.nodeId();
+        final long correlationId = decoder.correlationId();
+        final long since = decoder.since();
+        final long epoch = decoder.epoch();
+        final int maxMessages = decoder.maxMessages();
+        decoder.wrapChannel(channelName);
+        if (!isValidName(channelName))
+        {
+            sendError(nodeId, correlationId, ErrorCode.BAD_REQUEST, BAD_CHANNEL_NAME);
+            return;
+        }
+
+        if (maxMessages <= 0)
+        {
+            sendError(nodeId, correlationId, ErrorCode.BAD_REQUEST, BAD_MAX_MESSAGES);
+            return;
+        }
+
+        final int channel = find(channelName);
+        final int length;
+        if (NO_CHANNEL == channel)
+        {
+            length = historyResponder.encodeUnknown(correlationId, since, epoch, channelName);
+        }
+        else
+        {
+            final long channelEpoch = channels.epoch(channel);
+            final boolean epochMatches = 0 == epoch || channelEpoch == epoch;
+            length = historyResponder.encode(
+                correlationId,
+                channelEpoch,
+                channels.lastSeq(channel),
+                channels.historyPosition(channel),
+                epochMatches ? since : 0,
+                epochMatches,
+                Math.min(maxMessages, maxHistoryMessages),
+                channelName);
+        }
+        send(nodeId, historyResponder.buffer(), length);
+    }
+
+    /**
+     * Reactions are aggregated per (channel, target) by a ReactionBatcher, to be wired in here; until then they are
+     * counted as ignored.
+     */
+    private void onReact(final ReactDecoder decoder)
+    {
+        ignoredMessages++;
+    }
+
+    private void onNodeLost(final int nodeId)
+    {
+        final int slot = gateways.slot(nodeId);
+        if (NO_SLOT == slot)
+        {
+            return;
+        }
+
+        if (slot < MASK_SLOTS)
+        {
+            // Rare event: a scan of the masks, stopped as soon as every subscription of the gateway is found.
+            final long bit = 1L << slot;
+            int remaining = gateways.subscriptions(slot);
+            for (int channel = 0, end = channels.highWaterMark(); remaining > 0 && channel < end; channel++)
+            {
+                final long mask = channels.subscriberMask(channel);
+                if (0 != (mask & bit))
+                {
+                    channels.subscriberMask(channel, mask & ~bit);
+                    remaining--;
+                    removeIfIdle(channel);
+                }
+            }
+        }
+        else
+        {
+            emptiedChannels.clear();
+            gateways.removeOverflowEverywhere(slot, emptiedChannels);
+            for (int i = 0, size = emptiedChannels.size(); i < size; i++)
+            {
+                removeIfIdle(emptiedChannels.getInt(i));
+            }
+        }
+        gateways.release(slot);
+    }
+
+    private void onEvicted(final int channel, final long position)
+    {
+        if (channels.historyPosition(channel) == position)
+        {
+            channels.historyPosition(channel, NO_POSITION);
+            removeIfIdle(channel);
+        }
+    }
+
+    private void removeIfIdle(final int channel)
+    {
+        if (channel != pinnedChannel &&
+            0 == channels.subscriberMask(channel) &&
+            null == gateways.overflow(channel) &&
+            !history.isRetained(channels.historyPosition(channel)))
+        {
+            channels.remove(channel);
+        }
+    }
+
+    private int fanOut(final int channel, final DirectBuffer buffer, final int offset, final int length)
+    {
+        int sent = 0;
+        long mask = channels.subscriberMask(channel);
+        while (0 != mask)
+        {
+            final int slot = Long.numberOfTrailingZeros(mask);
+            mask &= mask - 1;
+            sent += sendTo(gateways.nodeId(slot), buffer, offset, length);
+        }
+
+        final IntHashSet overflow = gateways.overflow(channel);
+        if (null != overflow)
+        {
+            final IntHashSet.IntIterator iterator = overflow.iterator();
+            while (iterator.hasNext())
+            {
+                sent += sendTo(gateways.nodeId(iterator.nextValue()), buffer, offset, length);
+            }
+        }
+
+        return sent;
+    }
+
+    private int sendTo(final int nodeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int result = sink.send(nodeId, buffer, offset, length);
+        if (OutboundSink.SENT == result)
+        {
+            return 1;
+        }
+
+        sendFailures[failureIndex(result)]++;
+        return 0;
+    }
+
+    private void send(final int nodeId, final DirectBuffer buffer, final int length)
+    {
+        sendTo(nodeId, buffer, 0, length);
+    }
+
+    private void sendError(final int nodeId, final long correlationId, final ErrorCode code, final DirectBuffer text)
+    {
+        errorResponseEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .code(code)
+            .putChannel(channelName, 0, Math.min(channelName.capacity(), HistoryLog.MAX_NAME_LENGTH))
+            .putMessage(text, 0, text.capacity());
+        send(nodeId, replyBuffer, MessageHeaderEncoder.ENCODED_LENGTH + errorResponseEncoder.encodedLength());
+    }
+
+    private int find(final DirectBuffer name)
+    {
+        final int length = name.capacity();
+        return channels.find(name, 0, length, keyHasher.hash(name, 0, length));
+    }
+
+    private int findOrAdd(final DirectBuffer name)
+    {
+        final int length = name.capacity();
+        final long key = keyHasher.hash(name, 0, length);
+        final int channel = channels.find(name, 0, length, key);
+
+        return NO_CHANNEL != channel ? channel : channels.add(name, 0, length, key);
+    }
+
+    private static boolean isValidName(final DirectBuffer name)
+    {
+        final int length = name.capacity();
+        return length > 0 && length <= HistoryLog.MAX_NAME_LENGTH;
+    }
+
+    private static int failureIndex(final int sinkResult)
+    {
+        return sinkResult < 0 && sinkResult >= OutboundSink.TOO_LARGE ? -sinkResult : 0;
+    }
+
+    private static UnsafeBuffer text(final String value)
+    {
+        return new UnsafeBuffer(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Configuration of a {@link ChannelShard}: each setting starts from {@link ChannelShardConfiguration} (system
+     * property or default) and has a fluent setter; {@link #conclude()} validates them once.
+     * <p>
+     * Not thread-safe: build it on one thread, then hand it to the shard.
+     */
+    public static final class Context
+    {
+        private boolean isConcluded;
+        private int historyBytes = ChannelShardConfiguration.historyBytes();
+        private int maxHistoryMessages = ChannelShardConfiguration.maxHistoryMessages();
+        private int maxResponseBytes = ChannelShardConfiguration.maxResponseBytes();
+        private KeyHasher keyHasher = DefaultKeyHasher.INSTANCE;
+        private OutboundSink outboundSink;
+        private long epochBase;
+
+        /**
+         * Validate the settings and fill in derived defaults. Called by the shard's constructor.
+         *
+         * @return this.
+         * @throws IllegalStateException    when already concluded.
+         * @throws IllegalArgumentException when a setting is out of range or missing.
+         */
+        public Context conclude()
+        {
+            if (isConcluded)
+            {
+                throw new IllegalStateException("Context already concluded");
+            }
+            isConcluded = true;
+
+            if (null == outboundSink)
+            {
+                throw new IllegalArgumentException("outboundSink must be set");
+            }
+
+            if (null == keyHasher)
+            {
+                throw new IllegalArgumentException("keyHasher must be set");
+            }
+
+            if (historyBytes < HistoryLog.MAX_ENTRY_LENGTH || Integer.bitCount(historyBytes) != 1)
+            {
+                throw new IllegalArgumentException(
+                    "historyBytes must be a power of two >= " + HistoryLog.MAX_ENTRY_LENGTH + ": " + historyBytes);
+            }
+
+            if (maxHistoryMessages <= 0 || maxHistoryMessages > ChannelShardConfiguration.MAX_HISTORY_MESSAGES_LIMIT)
+            {
+                throw new IllegalArgumentException("maxHistoryMessages must be in 1.." +
+                    ChannelShardConfiguration.MAX_HISTORY_MESSAGES_LIMIT + ": " + maxHistoryMessages);
+            }
+
+            if (maxResponseBytes <= 0 || maxResponseBytes > ChannelShardConfiguration.MAX_RESPONSE_BYTES_LIMIT)
+            {
+                throw new IllegalArgumentException("maxResponseBytes must be in 1.." +
+                    ChannelShardConfiguration.MAX_RESPONSE_BYTES_LIMIT + ": " + maxResponseBytes);
+            }
+
+            if (epochBase < 0)
+            {
+                throw new IllegalArgumentException("epochBase must not be negative: " + epochBase);
+            }
+
+            if (0 == epochBase)
+            {
+                epochBase = System.currentTimeMillis() << ChannelShardConfiguration.EPOCH_COUNTER_BITS;
+            }
+
+            return this;
+        }
+
+        /**
+         * @param historyBytes capacity of the history log: a power of two that holds the largest entry.
+         * @return this.
+         * @see ChannelShardConfiguration#HISTORY_BYTES_PROP_NAME
+         */
+        public Context historyBytes(final int historyBytes)
+        {
+            this.historyBytes = historyBytes;
+            return this;
+        }
+
+        public int historyBytes()
+        {
+            return historyBytes;
+        }
+
+        /**
+         * @param maxHistoryMessages most messages per HistoryResponse, whatever a request asks.
+         * @return this.
+         * @see ChannelShardConfiguration#MAX_HISTORY_MESSAGES_PROP_NAME
+         */
+        public Context maxHistoryMessages(final int maxHistoryMessages)
+        {
+            this.maxHistoryMessages = maxHistoryMessages;
+            return this;
+        }
+
+        public int maxHistoryMessages()
+        {
+            return maxHistoryMessages;
+        }
+
+        /**
+         * @param maxResponseBytes most bytes per HistoryResponse, unless one message alone is larger.
+         * @return this.
+         * @see ChannelShardConfiguration#MAX_RESPONSE_BYTES_PROP_NAME
+         */
+        public Context maxResponseBytes(final int maxResponseBytes)
+        {
+            this.maxResponseBytes = maxResponseBytes;
+            return this;
+        }
+
+        public int maxResponseBytes()
+        {
+            return maxResponseBytes;
+        }
+
+        /**
+         * @param keyHasher turns channel names into 64-bit keys; tests pass one that collides on purpose.
+         * @return this.
+         */
+        public Context keyHasher(final KeyHasher keyHasher)
+        {
+            this.keyHasher = keyHasher;
+            return this;
+        }
+
+        public KeyHasher keyHasher()
+        {
+            return keyHasher;
+        }
+
+        /**
+         * @param outboundSink where every reply and event goes; required.
+         * @return this.
+         */
+        public Context outboundSink(final OutboundSink outboundSink)
+        {
+            this.outboundSink = outboundSink;
+            return this;
+        }
+
+        public OutboundSink outboundSink()
+        {
+            return outboundSink;
+        }
+
+        /**
+         * @param epochBase first epoch of this shard's life; 0 (the default) derives it from the wall clock at
+         *                  {@link #conclude()}, so a restarted shard never hands out an earlier life's epoch.
+         * @return this.
+         */
+        public Context epochBase(final long epochBase)
+        {
+            this.epochBase = epochBase;
+            return this;
+        }
+
+        public long epochBase()
+        {
+            return epochBase;
+        }
+    }
+}
