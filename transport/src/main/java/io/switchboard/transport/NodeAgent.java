@@ -133,11 +133,12 @@ public final class NodeAgent implements Agent, ControlledFragmentHandler
         {
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
             work += sendHeartbeats();
-            work += peers.checkLiveness(nowNs);
         }
         if (nowNs - nextTickNs >= 0)
         {
             nextTickNs = nowNs + tickIntervalNs;
+            // Checked every tick, not every heartbeat, so a loss is declared within timeout + 10 ms of silence.
+            work += peers.checkLiveness(nowNs);
             for (final Runnable ticker : tickers)
             {
                 ticker.run();

@@ -61,7 +61,8 @@ public final class NodeContext
     private String aeronDir = System.getProperty(AERON_DIR_PROP);
     private String driverDir = System.getProperty(DRIVER_DIR_PROP);
     private long heartbeatIntervalMs = Long.getLong(HEARTBEAT_INTERVAL_MS_PROP, 100);
-    private long peerTimeoutMs = Long.getLong(PEER_TIMEOUT_MS_PROP, 1000);
+    // 800 ms of silence: with heartbeats every 100 ms and checks every 10 ms a dead peer is declared lost within 1 s.
+    private long peerTimeoutMs = Long.getLong(PEER_TIMEOUT_MS_PROP, 800);
     private String idleStrategy = System.getProperty(IDLE_PROP, "backoff");
     private String driverIdleStrategy = System.getProperty(DRIVER_IDLE_PROP, "backoff");
     private long offerTimeoutNs = Long.getLong(OFFER_TIMEOUT_NS_PROP, 5_000_000);
