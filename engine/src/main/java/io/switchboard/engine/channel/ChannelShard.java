@@ -26,7 +26,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.charset.StandardCharsets;
 
 import static io.switchboard.engine.channel.ChannelTable.NO_CHANNEL;
-import static io.switchboard.engine.channel.ChannelTable.NO_POSITION;
+import static io.switchboard.engine.channel.ChannelTable.NO_ENTRY;
+import static io.switchboard.engine.channel.HistoryLog.NO_POSITION;
 import static io.switchboard.engine.channel.GatewaySlots.MASK_SLOTS;
 import static io.switchboard.engine.channel.GatewaySlots.NO_SLOT;
 
@@ -337,11 +338,11 @@ public final class ChannelShard implements ShardHandler
         final long epoch = channels.epoch(channel);
 
         // Pinned so that evicting this channel's own older entries cannot remove it while it is being appended to.
+        final long previous = newestPosition(channel);
         pinnedChannel = channel;
-        final long position = history.append(
-            channel, channels.historyPosition(channel), seq, timestampNs, user, messageId, payload);
+        final long position = history.append(channel, previous, seq, timestampNs, user, messageId, payload);
         pinnedChannel = NO_CHANNEL;
-        channels.historyPosition(channel, position);
+        channels.newestEntry(channel, history.entryRef(position));
         published++;
 
         channelEventEncoder.wrapAndApplyHeader(eventBuffer, 0, headerEncoder)
@@ -415,7 +416,7 @@ public final class ChannelShard implements ShardHandler
                 correlationId,
                 channelEpoch,
                 channels.lastSeq(channel),
-                channels.historyPosition(channel),
+                newestPosition(channel),
                 epochMatches ? since : 0,
                 epochMatches,
                 Math.min(maxMessages, maxHistoryMessages),
@@ -469,11 +470,14 @@ public final class ChannelShard implements ShardHandler
         gateways.release(slot);
     }
 
+    /**
+     * Keeps the invariant the 32-bit entry refs rely on: a channel's newest entry is retained or is {@link ChannelTable#NO_ENTRY}.
+     */
     private void onEvicted(final int channel, final long position)
     {
-        if (channels.historyPosition(channel) == position)
+        if (channels.newestEntry(channel) == history.entryRef(position))
         {
-            channels.historyPosition(channel, NO_POSITION);
+            channels.newestEntry(channel, NO_ENTRY);
             removeIfIdle(channel);
         }
     }
@@ -483,10 +487,16 @@ public final class ChannelShard implements ShardHandler
         if (channel != pinnedChannel &&
             0 == channels.subscriberMask(channel) &&
             null == gateways.overflow(channel) &&
-            !history.isRetained(channels.historyPosition(channel)))
+            NO_ENTRY == channels.newestEntry(channel))
         {
             channels.remove(channel);
         }
+    }
+
+    private long newestPosition(final int channel)
+    {
+        final int entryRef = channels.newestEntry(channel);
+        return NO_ENTRY == entryRef ? NO_POSITION : history.position(entryRef);
     }
 
     private int fanOut(final int channel, final DirectBuffer buffer, final int offset, final int length)
