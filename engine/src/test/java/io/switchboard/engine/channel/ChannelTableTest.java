@@ -175,6 +175,7 @@ class ChannelTableTest
 
     private static String nameOf(final ChannelTable table, final int channel)
     {
-        return table.nameBuffer(channel).getStringWithoutLengthUtf8(table.nameOffset(channel), table.nameLength(channel));
+        return table.nameBuffer(channel)
+            .getStringWithoutLengthUtf8(table.nameOffset(channel), table.nameLength(channel));
     }
 }
