@@ -79,7 +79,8 @@ public final class DensityEngine
         final double bytesPerChannel = (double)(after - before) / channels;
         System.out.printf(Locale.ROOT, "heap_before=%d heap_after=%d delta=%d channels_held=%d%n",
             before, after, after - before, loaded);
-        System.out.printf(Locale.ROOT, "RESULT scenario=density-engine channels=%d bytes_per_channel=%.1f load_s=%.1f%n",
+        System.out.printf(Locale.ROOT,
+            "RESULT scenario=density-engine channels=%d bytes_per_channel=%.1f load_s=%.1f%n",
             channels, bytesPerChannel, loadNs / 1e9);
     }
 
