@@ -19,16 +19,14 @@ import io.switchboard.engine.ShardHandler;
 import io.switchboard.engine.partition.DefaultKeyHasher;
 import io.switchboard.engine.partition.KeyHasher;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.IntArrayList;
-import org.agrona.collections.IntHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntConsumer;
 
 import static io.switchboard.engine.channel.ChannelTable.NO_CHANNEL;
-import static io.switchboard.engine.channel.ChannelTable.NO_POSITION;
-import static io.switchboard.engine.channel.GatewaySlots.MASK_SLOTS;
-import static io.switchboard.engine.channel.GatewaySlots.NO_SLOT;
+import static io.switchboard.engine.channel.ChannelTable.NO_ENTRY;
+import static io.switchboard.engine.channel.HistoryLog.NO_POSITION;
 
 /**
  * The state of one shard of a channel host: per channel its subscribed gateways, its gap-free seq within an epoch
@@ -59,14 +57,14 @@ public final class ChannelShard implements ShardHandler
     private static final UnsafeBuffer BAD_MAX_MESSAGES = text("maxMessages must be positive");
     private static final UnsafeBuffer TOO_LARGE_FIELDS = text("user, messageId or payload exceeds its bound");
 
-    private final OutboundSink sink;
+    private final CountingSender sender;
     private final KeyHasher keyHasher;
     private final int maxHistoryMessages;
     private final ChannelTable channels;
-    private final GatewaySlots gateways = new GatewaySlots();
+    private final Subscriptions subscriptions;
     private final HistoryLog history;
     private final HistoryResponder historyResponder;
-    private final IntArrayList emptiedChannels = new IntArrayList();
+    private final IntConsumer removeIfIdle = this::removeIfIdle;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final SubscribeDecoder subscribeDecoder = new SubscribeDecoder();
@@ -95,7 +93,6 @@ public final class ChannelShard implements ShardHandler
     private long delivered;
     private long transientsDelivered;
     private long ignoredMessages;
-    private final long[] sendFailures = new long[4];
 
     /**
      * @param ctx configuration; concluded here.
@@ -103,10 +100,11 @@ public final class ChannelShard implements ShardHandler
     public ChannelShard(final Context ctx)
     {
         ctx.conclude();
-        this.sink = ctx.outboundSink();
+        this.sender = new CountingSender(ctx.outboundSink());
         this.keyHasher = ctx.keyHasher();
         this.maxHistoryMessages = ctx.maxHistoryMessages();
         this.channels = new ChannelTable(keyHasher, ctx.epochBase());
+        this.subscriptions = new Subscriptions(channels);
         this.history = new HistoryLog(ctx.historyBytes(), this::onEvicted);
         this.historyResponder = new HistoryResponder(history, maxHistoryMessages, ctx.maxResponseBytes());
     }
@@ -174,7 +172,7 @@ public final class ChannelShard implements ShardHandler
      */
     public int gatewayCount()
     {
-        return gateways.gatewayCount();
+        return subscriptions.gatewayCount();
     }
 
     /**
@@ -207,7 +205,7 @@ public final class ChannelShard implements ShardHandler
      */
     public long sendFailureCount(final int sinkResult)
     {
-        return sendFailures[failureIndex(sinkResult)];
+        return sender.failures(sinkResult);
     }
 
     /**
@@ -246,23 +244,7 @@ public final class ChannelShard implements ShardHandler
         }
 
         final int channel = findOrAdd(channelName);
-        final int slot = gateways.acquire(nodeId);
-        final boolean added;
-        if (slot < MASK_SLOTS)
-        {
-            final long mask = channels.subscriberMask(channel);
-            added = 0 == (mask & (1L << slot));
-            channels.subscriberMask(channel, mask | (1L << slot));
-        }
-        else
-        {
-            added = gateways.addOverflow(channel, slot);
-        }
-
-        if (added)
-        {
-            gateways.onSubscribed(slot);
-        }
+        subscriptions.subscribe(channel, nodeId);
 
         subscribedEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
             .correlationId(correlationId)
@@ -276,36 +258,14 @@ public final class ChannelShard implements ShardHandler
     {
         final int nodeId = decoder.nodeId();
         decoder.wrapChannel(channelName);
-        final int slot = gateways.slot(nodeId);
-        if (NO_SLOT == slot || !isValidName(channelName))
+        if (!isValidName(channelName))
         {
             return;
         }
 
         final int channel = find(channelName);
-        if (NO_CHANNEL == channel)
+        if (NO_CHANNEL != channel && subscriptions.unsubscribe(channel, nodeId))
         {
-            return;
-        }
-
-        final boolean removed;
-        if (slot < MASK_SLOTS)
-        {
-            final long mask = channels.subscriberMask(channel);
-            removed = 0 != (mask & (1L << slot));
-            channels.subscriberMask(channel, mask & ~(1L << slot));
-        }
-        else
-        {
-            removed = gateways.removeOverflow(channel, slot);
-        }
-
-        if (removed)
-        {
-            if (0 == gateways.onUnsubscribed(slot))
-            {
-                gateways.release(slot);
-            }
             removeIfIdle(channel);
         }
     }
@@ -337,11 +297,11 @@ public final class ChannelShard implements ShardHandler
         final long epoch = channels.epoch(channel);
 
         // Pinned so that evicting this channel's own older entries cannot remove it while it is being appended to.
+        final long previous = newestPosition(channel);
         pinnedChannel = channel;
-        final long position = history.append(
-            channel, channels.historyPosition(channel), seq, timestampNs, user, messageId, payload);
+        final long position = history.append(channel, previous, seq, timestampNs, user, messageId, payload);
         pinnedChannel = NO_CHANNEL;
-        channels.historyPosition(channel, position);
+        channels.newestEntry(channel, history.entryRef(position));
         published++;
 
         channelEventEncoder.wrapAndApplyHeader(eventBuffer, 0, headerEncoder)
@@ -352,8 +312,8 @@ public final class ChannelShard implements ShardHandler
             .putUser(user, 0, user.capacity())
             .putMessageId(messageId, 0, messageId.capacity())
             .putPayload(payload, 0, payload.capacity());
-        delivered += fanOut(
-            channel, eventBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + channelEventEncoder.encodedLength());
+        delivered += subscriptions.fanOut(
+            channel, sender, eventBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + channelEventEncoder.encodedLength());
 
         publishAckEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
             .correlationId(correlationId)
@@ -377,7 +337,7 @@ public final class ChannelShard implements ShardHandler
         if (NO_CHANNEL != channel)
         {
             // The inbound bytes already carry origin node, session, timestamp and TTL: forward them as they are.
-            transientsDelivered += fanOut(channel, buffer, offset, length);
+            transientsDelivered += subscriptions.fanOut(channel, sender, buffer, offset, length);
         }
     }
 
@@ -415,7 +375,7 @@ public final class ChannelShard implements ShardHandler
                 correlationId,
                 channelEpoch,
                 channels.lastSeq(channel),
-                channels.historyPosition(channel),
+                newestPosition(channel),
                 epochMatches ? since : 0,
                 epochMatches,
                 Math.min(maxMessages, maxHistoryMessages),
@@ -435,45 +395,18 @@ public final class ChannelShard implements ShardHandler
 
     private void onNodeLost(final int nodeId)
     {
-        final int slot = gateways.slot(nodeId);
-        if (NO_SLOT == slot)
-        {
-            return;
-        }
-
-        if (slot < MASK_SLOTS)
-        {
-            // Rare event: a scan of the masks, stopped as soon as every subscription of the gateway is found.
-            final long bit = 1L << slot;
-            int remaining = gateways.subscriptions(slot);
-            for (int channel = 0, end = channels.highWaterMark(); remaining > 0 && channel < end; channel++)
-            {
-                final long mask = channels.subscriberMask(channel);
-                if (0 != (mask & bit))
-                {
-                    channels.subscriberMask(channel, mask & ~bit);
-                    remaining--;
-                    removeIfIdle(channel);
-                }
-            }
-        }
-        else
-        {
-            emptiedChannels.clear();
-            gateways.removeOverflowEverywhere(slot, emptiedChannels);
-            for (int i = 0, size = emptiedChannels.size(); i < size; i++)
-            {
-                removeIfIdle(emptiedChannels.getInt(i));
-            }
-        }
-        gateways.release(slot);
+        subscriptions.dropGateway(nodeId, removeIfIdle);
     }
 
+    /**
+     * Keeps the invariant the 32-bit entry refs rely on: a channel's newest entry is retained or is
+     * {@link ChannelTable#NO_ENTRY}.
+     */
     private void onEvicted(final int channel, final long position)
     {
-        if (channels.historyPosition(channel) == position)
+        if (channels.newestEntry(channel) == history.entryRef(position))
         {
-            channels.historyPosition(channel, NO_POSITION);
+            channels.newestEntry(channel, NO_ENTRY);
             removeIfIdle(channel);
         }
     }
@@ -481,53 +414,22 @@ public final class ChannelShard implements ShardHandler
     private void removeIfIdle(final int channel)
     {
         if (channel != pinnedChannel &&
-            0 == channels.subscriberMask(channel) &&
-            null == gateways.overflow(channel) &&
-            !history.isRetained(channels.historyPosition(channel)))
+            NO_ENTRY == channels.newestEntry(channel) &&
+            !subscriptions.hasSubscribers(channel))
         {
             channels.remove(channel);
         }
     }
 
-    private int fanOut(final int channel, final DirectBuffer buffer, final int offset, final int length)
+    private long newestPosition(final int channel)
     {
-        int sent = 0;
-        long mask = channels.subscriberMask(channel);
-        while (0 != mask)
-        {
-            final int slot = Long.numberOfTrailingZeros(mask);
-            mask &= mask - 1;
-            sent += sendTo(gateways.nodeId(slot), buffer, offset, length);
-        }
-
-        final IntHashSet overflow = gateways.overflow(channel);
-        if (null != overflow)
-        {
-            final IntHashSet.IntIterator iterator = overflow.iterator();
-            while (iterator.hasNext())
-            {
-                sent += sendTo(gateways.nodeId(iterator.nextValue()), buffer, offset, length);
-            }
-        }
-
-        return sent;
-    }
-
-    private int sendTo(final int nodeId, final DirectBuffer buffer, final int offset, final int length)
-    {
-        final int result = sink.send(nodeId, buffer, offset, length);
-        if (OutboundSink.SENT == result)
-        {
-            return 1;
-        }
-
-        sendFailures[failureIndex(result)]++;
-        return 0;
+        final int entryRef = channels.newestEntry(channel);
+        return NO_ENTRY == entryRef ? NO_POSITION : history.position(entryRef);
     }
 
     private void send(final int nodeId, final DirectBuffer buffer, final int length)
     {
-        sendTo(nodeId, buffer, 0, length);
+        sender.send(nodeId, buffer, 0, length);
     }
 
     private void sendError(final int nodeId, final long correlationId, final ErrorCode code, final DirectBuffer text)
@@ -559,11 +461,6 @@ public final class ChannelShard implements ShardHandler
     {
         final int length = name.capacity();
         return length > 0 && length <= HistoryLog.MAX_NAME_LENGTH;
-    }
-
-    private static int failureIndex(final int sinkResult)
-    {
-        return sinkResult < 0 && sinkResult >= OutboundSink.TOO_LARGE ? -sinkResult : 0;
     }
 
     private static UnsafeBuffer text(final String value)

@@ -8,8 +8,10 @@ import java.util.Arrays;
 
 /**
  * The channels of one shard with no object per channel: each channel is a dense index into parallel primitive
- * arrays (name reference, last seq, epoch, subscriber mask, newest history position). The arrays grow in pages of
- * {@link #PAGE_SIZE} entries, so growth never copies or doubles them; names live in a {@link NameArena}.
+ * arrays (name reference, last seq, epoch counter, subscriber mask, newest history entry: 28 bytes a channel). The
+ * arrays grow in pages of {@link #PAGE_SIZE} entries, so growth never copies or doubles them; names live in a
+ * {@link NameArena}. With the index below, an idle channel named like {@code c-12345678} costs about 52 to 60 bytes
+ * of heap, depending on how full the index is.
  * <p>
  * Lookup is an open-addressing table of longs, linear probing: the high 32 bits of the name's 64-bit key as a tag
  * and the dense index + 1 in the low 32 bits (0 marks an empty slot). Only the index doubles as it fills (load
@@ -24,7 +26,7 @@ import java.util.Arrays;
 final class ChannelTable
 {
     static final int NO_CHANNEL = -1;
-    static final long NO_POSITION = -1;
+    static final int NO_ENTRY = -1;
     static final int PAGE_SHIFT = 14;
     static final int PAGE_SIZE = 1 << PAGE_SHIFT;
 
@@ -44,7 +46,7 @@ final class ChannelTable
     private long[][] lastSeqs = new long[4][];
     private int[][] epochCounters = new int[4][];
     private long[][] subscriberMasks = new long[4][];
-    private long[][] historyPositions = new long[4][];
+    private int[][] newestEntries = new int[4][];
     private int pageCount;
     private int highWaterMark;
     private int count;
@@ -113,7 +115,7 @@ final class ChannelTable
         lastSeqs[page][slot] = 0;
         epochCounters[page][slot] = epochCounter++;
         subscriberMasks[page][slot] = 0;
-        historyPositions[page][slot] = NO_POSITION;
+        newestEntries[page][slot] = NO_ENTRY;
 
         insert(index, key & TAG_MASK, channel);
         count++;
@@ -161,7 +163,7 @@ final class ChannelTable
         names.free(ref);
         nameRefs[page][slot] = NameArena.NO_REF;
         subscriberMasks[page][slot] = 0;
-        historyPositions[page][slot] = NO_POSITION;
+        newestEntries[page][slot] = NO_ENTRY;
         lastSeqs[page][slot] = 0;
         freeChannels.pushInt(channel);
         count--;
@@ -228,14 +230,18 @@ final class ChannelTable
         subscriberMasks[channel >>> PAGE_SHIFT][channel & PAGE_MASK] = mask;
     }
 
-    long historyPosition(final int channel)
+    /**
+     * @param channel dense index.
+     * @return {@link HistoryLog#entryRef(long)} of the channel's newest retained history entry, or {@link #NO_ENTRY}.
+     */
+    int newestEntry(final int channel)
     {
-        return historyPositions[channel >>> PAGE_SHIFT][channel & PAGE_MASK];
+        return newestEntries[channel >>> PAGE_SHIFT][channel & PAGE_MASK];
     }
 
-    void historyPosition(final int channel, final long position)
+    void newestEntry(final int channel, final int entryRef)
     {
-        historyPositions[channel >>> PAGE_SHIFT][channel & PAGE_MASK] = position;
+        newestEntries[channel >>> PAGE_SHIFT][channel & PAGE_MASK] = entryRef;
     }
 
     /**
@@ -302,14 +308,14 @@ final class ChannelTable
             lastSeqs = Arrays.copyOf(lastSeqs, length);
             epochCounters = Arrays.copyOf(epochCounters, length);
             subscriberMasks = Arrays.copyOf(subscriberMasks, length);
-            historyPositions = Arrays.copyOf(historyPositions, length);
+            newestEntries = Arrays.copyOf(newestEntries, length);
         }
 
         nameRefs[pageCount] = new int[PAGE_SIZE];
         lastSeqs[pageCount] = new long[PAGE_SIZE];
         epochCounters[pageCount] = new int[PAGE_SIZE];
         subscriberMasks[pageCount] = new long[PAGE_SIZE];
-        historyPositions[pageCount] = new long[PAGE_SIZE];
+        newestEntries[pageCount] = new int[PAGE_SIZE];
         Arrays.fill(nameRefs[pageCount], NameArena.NO_REF);
         pageCount++;
     }

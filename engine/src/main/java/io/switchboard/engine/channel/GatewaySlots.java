@@ -185,20 +185,23 @@ final class GatewaySlots
     /**
      * Drop an overflow slot from every channel, for a lost gateway.
      *
-     * @param slot            at or above {@link #MASK_SLOTS}.
-     * @param emptiedChannels receives the channels left with no overflow subscriber.
+     * @param slot     at or above {@link #MASK_SLOTS}.
+     * @param channels receives every channel the slot was removed from.
      */
-    void removeOverflowEverywhere(final int slot, final IntArrayList emptiedChannels)
+    void removeOverflowEverywhere(final int slot, final IntArrayList channels)
     {
         final Int2ObjectHashMap<IntHashSet>.EntryIterator iterator = overflowByChannel.entrySet().iterator();
         while (iterator.hasNext())
         {
             iterator.next();
             final IntHashSet slots = iterator.getValue();
-            if (slots.remove(slot) && slots.isEmpty())
+            if (slots.remove(slot))
             {
-                emptiedChannels.addInt(iterator.getIntKey());
-                iterator.remove();
+                channels.addInt(iterator.getIntKey());
+                if (slots.isEmpty())
+                {
+                    iterator.remove();
+                }
             }
         }
     }

@@ -15,7 +15,9 @@ import java.nio.ByteOrder;
  * <p>
  * Each entry links back to the previous entry of the same channel, so a channel's history is walked newest first
  * from its newest position without any per-channel structure. A position below {@link #tailPosition()} (including
- * {@link ChannelTable#NO_POSITION}) has been evicted.
+ * {@link #NO_POSITION}) has been evicted. A retained entry can also be named by a 32-bit {@link #entryRef(long)}, its
+ * physical offset in 8-byte units: retained entries span at most the capacity, so the reference is unambiguous while
+ * the entry is retained, and channels hold that instead of a long.
  * <p>
  * Entry layout, 8-byte aligned, little-endian:
  * <pre>
@@ -31,12 +33,14 @@ import java.nio.ByteOrder;
 final class HistoryLog
 {
     static final int ALIGNMENT = 8;
+    static final long NO_POSITION = -1;
     static final int HEADER_LENGTH = 32;
     static final int MAX_NAME_LENGTH = 1024;
     static final int MAX_PAYLOAD_LENGTH = 65536;
     static final int MAX_ENTRY_LENGTH = BitUtil.align(
         HEADER_LENGTH + 2 + MAX_NAME_LENGTH + 2 + MAX_NAME_LENGTH + 4 + MAX_PAYLOAD_LENGTH, ALIGNMENT);
 
+    private static final int ALIGNMENT_SHIFT = 3;
     private static final int PADDING_CHANNEL = -1;
     private static final int CHANNEL_OFFSET = 4;
     private static final int PREVIOUS_OFFSET = 8;
@@ -147,12 +151,31 @@ final class HistoryLog
     }
 
     /**
-     * @param position of an entry, or {@link ChannelTable#NO_POSITION}.
+     * @param position of an entry, or {@link #NO_POSITION}.
      * @return true when the entry is still held.
      */
     boolean isRetained(final long position)
     {
         return position >= tailPosition;
+    }
+
+    /**
+     * @param position of a retained entry.
+     * @return a 32-bit reference to it, valid while it is retained.
+     */
+    int entryRef(final long position)
+    {
+        return (int)((position & positionMask) >>> ALIGNMENT_SHIFT);
+    }
+
+    /**
+     * @param entryRef from {@link #entryRef(long)} of an entry still retained.
+     * @return the entry's position.
+     */
+    long position(final int entryRef)
+    {
+        final long offset = (long)entryRef << ALIGNMENT_SHIFT;
+        return tailPosition + ((offset - tailPosition) & positionMask);
     }
 
     long previousPosition(final long position)

@@ -60,7 +60,7 @@ final class HistoryResponder
      * @param correlationId  of the request.
      * @param epoch          of the channel.
      * @param lastSeq        of the channel.
-     * @param newestPosition of the channel's newest history entry, or {@link ChannelTable#NO_POSITION}.
+     * @param newestPosition of the channel's newest history entry, or {@link HistoryLog#NO_POSITION}.
      * @param since          messages wanted have a greater seq; already 0 when the request's epoch differed.
      * @param epochMatches   false when the request named another epoch, which makes the answer incomplete.
      * @param limit          most messages to return, 1 to the configured maximum.

@@ -7,8 +7,9 @@ import java.util.Arrays;
 
 /**
  * Channel names stored back to back in fixed-size byte pages, so that millions of names cost their bytes plus a
- * length prefix (one byte below 64 bytes of name, else two) and no object each. A name is addressed by an int reference: page index in the high bits,
- * offset of its prefix in the page in the low {@link #PAGE_SHIFT} bits. A name never crosses a page.
+ * length prefix (one byte below 64 bytes of name, else two) and no object each. A name is addressed by an int
+ * reference: page index in the high bits, offset of its prefix in the page in the low {@link #PAGE_SHIFT} bits. A
+ * name never crosses a page.
  * <p>
  * Freeing a name only marks its prefix dead. Once dead bytes outweigh live bytes (and at least a page of them),
  * {@link #compact(Relocator)} slides the live names down in place, in arena order, telling the owner of each moved

@@ -43,7 +43,7 @@ class ChannelTableTest
         final ChannelTable table = new ChannelTable(DefaultKeyHasher.INSTANCE, EPOCH_BASE);
         final int a = add(table, DefaultKeyHasher.INSTANCE, "a");
         table.nextSeq(a);
-        table.historyPosition(a, 64);
+        table.newestEntry(a, 8);
         table.subscriberMask(a, 1);
         final long firstEpoch = table.epoch(a);
         table.remove(a);
@@ -52,7 +52,7 @@ class ChannelTableTest
 
         assertThat(again).isEqualTo(a);
         assertThat(table.lastSeq(again)).isZero();
-        assertThat(table.historyPosition(again)).isEqualTo(ChannelTable.NO_POSITION);
+        assertThat(table.newestEntry(again)).isEqualTo(ChannelTable.NO_ENTRY);
         assertThat(table.subscriberMask(again)).isZero();
         assertThat(table.epoch(again)).isGreaterThan(firstEpoch).isGreaterThan(EPOCH_BASE);
     }
@@ -175,6 +175,7 @@ class ChannelTableTest
 
     private static String nameOf(final ChannelTable table, final int channel)
     {
-        return table.nameBuffer(channel).getStringWithoutLengthUtf8(table.nameOffset(channel), table.nameLength(channel));
+        return table.nameBuffer(channel)
+            .getStringWithoutLengthUtf8(table.nameOffset(channel), table.nameLength(channel));
     }
 }

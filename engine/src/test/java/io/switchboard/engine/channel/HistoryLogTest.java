@@ -29,11 +29,11 @@ class HistoryLogTest
     @Test
     void shouldReadBackEntryAndLinkToPreviousOfSameChannel()
     {
-        final long first = append(3, ChannelTable.NO_POSITION, 1, "alice", "m1", 5);
+        final long first = append(3, HistoryLog.NO_POSITION, 1, "alice", "m1", 5);
         final long second = append(3, first, 2, "bob", "m-two", 0);
 
         assertThat(log.previousPosition(second)).isEqualTo(first);
-        assertThat(log.previousPosition(first)).isEqualTo(ChannelTable.NO_POSITION);
+        assertThat(log.previousPosition(first)).isEqualTo(HistoryLog.NO_POSITION);
         assertThat(log.seq(second)).isEqualTo(2);
         assertThat(log.timestampNs(second)).isEqualTo(2000);
         assertThat(text(log.userOffset(second), log.userLength(second))).isEqualTo("bob");
@@ -50,7 +50,7 @@ class HistoryLogTest
         final List<Long> positions = new ArrayList<>();
         for (int i = 0; i < 12; i++)
         {
-            positions.add(append(i, ChannelTable.NO_POSITION, i + 1, "u", "m", payload));
+            positions.add(append(i, HistoryLog.NO_POSITION, i + 1, "u", "m", payload));
         }
 
         final int length = HistoryLog.entryLength(1, 1, payload);
@@ -69,7 +69,7 @@ class HistoryLogTest
         final List<Long> positions = new ArrayList<>();
         for (int i = 0; i < 100; i++)
         {
-            positions.add(append(i % 4, ChannelTable.NO_POSITION, i + 1, "user", "id", 1000 + 37 * i));
+            positions.add(append(i % 4, HistoryLog.NO_POSITION, i + 1, "user", "id", 1000 + 37 * i));
             assertThat(log.headPosition() - log.tailPosition()).isLessThanOrEqualTo(CAPACITY);
         }
 
@@ -82,7 +82,24 @@ class HistoryLogTest
             assertThat(log.isRetained(positions.get(i))).isFalse();
         }
         assertThat(log.isRetained(positions.get(evicted.size()))).isTrue();
-        assertThat(log.isRetained(ChannelTable.NO_POSITION)).isFalse();
+        assertThat(log.isRetained(HistoryLog.NO_POSITION)).isFalse();
+    }
+
+    @Test
+    void shouldResolveEntryRefsOfRetainedEntriesAcrossWraps()
+    {
+        for (int i = 0; i < 80; i++)
+        {
+            final long position = append(1, HistoryLog.NO_POSITION, i + 1, "u", "m", 7_000 + 11 * i);
+
+            assertThat(log.position(log.entryRef(position))).isEqualTo(position);
+        }
+
+        assertThat(log.headPosition()).isGreaterThan(3L * CAPACITY);
+        for (long position = log.tailPosition(); position < log.headPosition(); position += 8)
+        {
+            assertThat(log.position(log.entryRef(position))).isEqualTo(position);
+        }
     }
 
     private long append(

@@ -70,8 +70,11 @@ final class RecordingSink implements OutboundSink
         {
             final PublishAckDecoder decoder = new PublishAckDecoder()
                 .wrapAndApplyHeader(buffer, 0, new MessageHeaderDecoder());
-            return new Ack(
-                nodeId, decoder.correlationId(), decoder.seq(), decoder.epoch(), decoder.channel(), decoder.messageId());
+            final long correlationId = decoder.correlationId();
+            final long seq = decoder.seq();
+            final long epoch = decoder.epoch();
+            final String channel = decoder.channel();
+            return new Ack(nodeId, correlationId, seq, epoch, channel, decoder.messageId());
         }
 
         Event event()
