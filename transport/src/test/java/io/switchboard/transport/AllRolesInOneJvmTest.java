@@ -113,15 +113,46 @@ class AllRolesInOneJvmTest
     }
 
     @Test
+    void shouldBatchReactions()
+    {
+        client.subscribe("reacting");
+        pollUntil(client, () -> listener.subscribed.size() == 1, "subscribed");
+        for (int i = 0; i < 5; i++)
+        {
+            assertThat(client.react("reacting", "m1", "user-" + i, i < 3 ? "+1" : "tada")).isZero();
+        }
+        pollUntil(client, () -> listener.reactions.stream().mapToLong(c -> c.values().stream()
+            .mapToLong(Long::longValue).sum()).sum() == 5, "5 reactions in batches");
+        final java.util.Map<String, Long> total = new java.util.HashMap<>();
+        listener.reactions.forEach(batch -> batch.forEach((emoji, n) -> total.merge(emoji, n, Long::sum)));
+        assertThat(total).containsEntry("+1", 3L).containsEntry("tada", 2L);
+    }
+
+    @Test
     void shouldDropSubscriptionsOfALostGateway()
     {
         client.subscribe("orphan");
         pollUntil(client, () -> listener.subscribed.size() == 1, "subscribed");
         assertThat(node.agent().peers().peer(2)).isNotNull();
 
+        final io.switchboard.engine.channel.ChannelShard shard = channelShardOf("orphan");
+        TestSupport.awaitCondition(() -> shard.gatewayCount() == 1, "gateway subscribed on the shard");
+
         client.close();
         client = null;
         TestSupport.awaitCondition(() -> !node.agent().peers().peer(2).alive(), "gateway declared lost");
         assertThat(node.counters().peersLost.get()).isEqualTo(1);
+        // The shard dropped the lost gateway's subscriptions: no gateway left, and the channel (no history) is gone.
+        TestSupport.awaitCondition(() -> shard.gatewayCount() == 0 && shard.channelCount() == 0,
+            "subscriptions of the lost gateway dropped");
+    }
+
+    private io.switchboard.engine.channel.ChannelShard channelShardOf(final String channel)
+    {
+        final byte[] name = channel.getBytes(StandardCharsets.UTF_8);
+        final int partition = new io.switchboard.engine.partition.Partitioner(node.context().partitions())
+            .partitionOf(new UnsafeBuffer(name), 0, name.length);
+        final int shard = new io.switchboard.engine.partition.ShardMap(node.context().channelShards()).shardOf(partition);
+        return (io.switchboard.engine.channel.ChannelShard)node.channelHost().handler(shard);
     }
 }

@@ -13,6 +13,9 @@ import io.switchboard.codecs.ReactDecoder;
 import io.switchboard.codecs.SubscribeDecoder;
 import io.switchboard.codecs.SubscribedEncoder;
 import io.switchboard.codecs.TransientDecoder;
+import io.switchboard.codecs.TransientEventEncoder;
+import io.switchboard.engine.reaction.ReactionBatchConsumer;
+import io.switchboard.engine.reaction.ReactionBatcher;
 import io.switchboard.codecs.UnsubscribeDecoder;
 import io.switchboard.engine.OutboundSink;
 import io.switchboard.engine.ShardHandler;
@@ -38,7 +41,8 @@ import static io.switchboard.engine.channel.HistoryLog.NO_POSITION;
  *     <li>Unsubscribe: no reply; a channel with neither subscribers nor retained history is removed.</li>
  *     <li>Publish: next seq, appended to history, one ChannelEvent per subscribed gateway (encoded once), then
  *     PublishAck to the publisher; creates the channel.</li>
- *     <li>Transient: the message's own bytes forwarded once per subscribed gateway; no seq, not stored.</li>
+ *     <li>Transient: re-encoded once as a TransientEvent (origin node, session, timestamp, TTL kept) and sent once per subscribed gateway; no seq, not stored.</li>
+ *     <li>React: counted by a ReactionBatcher per (channel, target); one ReactionBatch per window goes to every subscribed gateway.</li>
  *     <li>HistoryRequest: a HistoryResponse page, oldest first; never creates a channel.</li>
  *     <li>NodeLost: every subscription of that gateway dropped.</li>
  * </ul>
@@ -87,6 +91,13 @@ public final class ChannelShard implements ShardHandler
     private final UnsafeBuffer user = new UnsafeBuffer();
     private final UnsafeBuffer messageId = new UnsafeBuffer();
     private final UnsafeBuffer payload = new UnsafeBuffer();
+    private final UnsafeBuffer reactionName = new UnsafeBuffer();
+    private final TransientEventEncoder transientEventEncoder = new TransientEventEncoder();
+    private final ReactionBatcher reactions = new ReactionBatcher();
+    private final ReactionBatchConsumer reactionFanOut = this::fanOutReactions;
+    private final long epochAnchorNs = System.currentTimeMillis() * 1_000_000L;
+    private final long nanoAnchor = System.nanoTime();
+    private long reactionBatchesDelivered;
 
     private int pinnedChannel = NO_CHANNEL;
     private long published;
@@ -327,6 +338,10 @@ public final class ChannelShard implements ShardHandler
     private void onTransient(
         final TransientDecoder decoder, final DirectBuffer buffer, final int offset, final int length)
     {
+        final int originNode = decoder.nodeId();
+        final long sessionId = decoder.sessionId();
+        final long timestampNs = decoder.timestampNs();
+        final int ttlMs = decoder.ttlMs();
         decoder.wrapChannel(channelName);
         if (!isValidName(channelName))
         {
@@ -334,11 +349,27 @@ public final class ChannelShard implements ShardHandler
         }
 
         final int channel = find(channelName);
-        if (NO_CHANNEL != channel)
+        if (NO_CHANNEL == channel)
         {
-            // The inbound bytes already carry origin node, session, timestamp and TTL: forward them as they are.
-            transientsDelivered += subscriptions.fanOut(channel, sender, buffer, offset, length);
+            return; // nobody to tell, and transients never create state
         }
+
+        decoder.wrapUser(user);
+        decoder.wrapEventName(messageId);
+        decoder.wrapPayload(payload);
+        // A separate template for the fan-out: a node playing gateway and channel roles receives both directions
+        // on one stream. Origin node and session travel so the sender's gateway can skip the sending session.
+        transientEventEncoder.wrapAndApplyHeader(eventBuffer, 0, headerEncoder)
+            .nodeId(originNode)
+            .sessionId(sessionId)
+            .timestampNs(timestampNs)
+            .ttlMs(ttlMs)
+            .putChannel(channelName, 0, channelName.capacity())
+            .putUser(user, 0, user.capacity())
+            .putEventName(messageId, 0, messageId.capacity())
+            .putPayload(payload, 0, payload.capacity());
+        transientsDelivered += subscriptions.fanOut(
+            channel, sender, eventBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + transientEventEncoder.encodedLength());
     }
 
     private void onHistoryRequest(final HistoryRequestDecoder decoder)
@@ -390,7 +421,57 @@ public final class ChannelShard implements ShardHandler
      */
     private void onReact(final ReactDecoder decoder)
     {
-        ignoredMessages++;
+        decoder.wrapChannel(channelName);
+        if (!isValidName(channelName) || NO_CHANNEL == find(channelName))
+        {
+            ignoredMessages++; // no subscriber can see it: nothing to count
+            return;
+        }
+        decoder.wrapTarget(messageId);
+        decoder.wrapUser(user);
+        decoder.wrapEmoji(payload);
+        if (!reactions.add(channelName, 0, channelName.capacity(), messageId, 0, messageId.capacity(),
+            payload, 0, payload.capacity(), epochNanos()))
+        {
+            ignoredMessages++;
+        }
+    }
+
+    /**
+     * Emit the reaction batches whose window has ended.
+     *
+     * @param nowNs monotonic time (unused: windows follow the shard's epoch clock so batches carry wall time).
+     * @return batches emitted.
+     */
+    public int onTimer(final long nowNs)
+    {
+        return reactions.flushDue(epochNanos(), reactionFanOut);
+    }
+
+    private void fanOutReactions(
+        final DirectBuffer channel, final int channelOffset, final int channelLength,
+        final DirectBuffer message, final int messageOffset, final int messageLength)
+    {
+        reactionName.wrap(channel, channelOffset, channelLength);
+        final int index = find(reactionName);
+        if (NO_CHANNEL != index)
+        {
+            reactionBatchesDelivered += subscriptions.fanOut(index, sender, message, messageOffset, messageLength);
+        }
+    }
+
+    /**
+     * @return ReactionBatch messages the sink accepted.
+     */
+    public long reactionBatchesDeliveredCount()
+    {
+        return reactionBatchesDelivered;
+    }
+
+    private long epochNanos()
+    {
+        // Wall-clock nanoseconds that never run backwards within this shard's life.
+        return epochAnchorNs + (System.nanoTime() - nanoAnchor);
     }
 
     private void onNodeLost(final int nodeId)

@@ -3,6 +3,7 @@ package io.switchboard.engine.channel;
 import io.switchboard.codecs.ChannelEventDecoder;
 import io.switchboard.codecs.ErrorCode;
 import io.switchboard.codecs.HistoryResponseDecoder;
+import io.switchboard.codecs.TransientEventDecoder;
 import io.switchboard.codecs.PublishAckDecoder;
 import io.switchboard.codecs.SubscribedDecoder;
 import io.switchboard.engine.partition.DefaultKeyHasher;
@@ -214,8 +215,6 @@ class ChannelShardPropertyTest
         private void transientEvent(final int gateway, final String name)
         {
             driver.transientEvent(gateway, ++correlationId, 5, 5000, name, "u", "typing", utf8("{}"));
-            final byte[] inbound = driver.lastMessage();
-
             final List<RecordingSink.Sent> sent = driver.sink.drain();
             final ModelChannel channel = live.get(name);
             if (null == channel)
@@ -226,7 +225,14 @@ class ChannelShardPropertyTest
 
             assertThat(sent).extracting(RecordingSink.Sent::nodeId)
                 .containsExactlyInAnyOrderElementsOf(channel.subscribers);
-            assertThat(sent).allSatisfy(s -> assertThat(s.buffer().byteArray()).isEqualTo(inbound));
+            assertThat(sent).allSatisfy(s ->
+            {
+                assertThat(s.templateId()).isEqualTo(TransientEventDecoder.TEMPLATE_ID);
+                final RecordingSink.TransientEvent event = s.transientEvent();
+                assertThat(event.originNodeId()).isEqualTo(gateway);
+                assertThat(event.channel()).isEqualTo(name);
+                assertThat(event.eventName()).isEqualTo("typing");
+            });
         }
 
         private void history(final int gateway, final String name, final int aux)

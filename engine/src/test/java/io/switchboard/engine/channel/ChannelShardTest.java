@@ -4,7 +4,8 @@ import io.switchboard.codecs.ChannelEventDecoder;
 import io.switchboard.codecs.ErrorCode;
 import io.switchboard.codecs.PublishAckDecoder;
 import io.switchboard.codecs.SubscribedDecoder;
-import io.switchboard.codecs.TransientDecoder;
+import io.switchboard.codecs.TransientEventDecoder;
+import io.switchboard.codecs.ReactionBatchDecoder;
 import io.switchboard.engine.OutboundSink;
 import org.junit.jupiter.api.Test;
 
@@ -145,20 +146,20 @@ class ChannelShardTest
         sink.drain();
 
         driver.transientEvent(1, 555L, 999L, 5000, "c-1", "bob", "typing", bytes("{}"));
-        final byte[] inbound = driver.lastMessage();
-
         final List<RecordingSink.Sent> sent = sink.drain();
         assertThat(sent).extracting(RecordingSink.Sent::nodeId).containsExactlyInAnyOrder(1, 2);
         for (final RecordingSink.Sent forwarded : sent)
         {
-            assertThat(forwarded.templateId()).isEqualTo(TransientDecoder.TEMPLATE_ID);
-            assertThat(forwarded.buffer().byteArray()).isEqualTo(inbound);
+            assertThat(forwarded.templateId()).isEqualTo(TransientEventDecoder.TEMPLATE_ID);
             final RecordingSink.TransientEvent event = forwarded.transientEvent();
             assertThat(event.originNodeId()).isEqualTo(1);
             assertThat(event.sessionId()).isEqualTo(555L);
             assertThat(event.timestampNs()).isEqualTo(999L);
             assertThat(event.ttlMs()).isEqualTo(5000);
             assertThat(event.eventName()).isEqualTo("typing");
+            assertThat(event.channel()).isEqualTo("c-1");
+            assertThat(event.user()).isEqualTo("bob");
+            assertThat(event.payload()).isEqualTo(bytes("{}"));
         }
         assertThat(shard.transientsDeliveredCount()).isEqualTo(2);
         assertThat(shard.publishedCount()).isEqualTo(1);
@@ -382,15 +383,45 @@ class ChannelShardTest
     }
 
     @Test
-    void shouldIgnoreReactionsUntilBatcherIsWired()
+    void shouldBatchReactionsPerWindowToSubscribedGateways()
     {
         driver.subscribe(1, 1, "c-1");
+        driver.subscribe(2, 2, "c-1");
         sink.drain();
 
         driver.react(1, "c-1");
-
+        driver.react(2, "c-1");
+        driver.react(1, "nobody-here");
         assertThat(sink.drain()).isEmpty();
         assertThat(shard.ignoredCount()).isEqualTo(1);
+
+        // Windows follow the shard's clock: poll the timer until the window has closed, with a deadline.
+        final long deadlineNs = System.nanoTime() + 10_000_000_000L;
+        List<RecordingSink.Sent> sent = sink.drain();
+        while (sent.isEmpty() && System.nanoTime() < deadlineNs)
+        {
+            shard.onTimer(System.nanoTime());
+            sent = sink.drain();
+            Thread.onSpinWait();
+        }
+
+        assertThat(sent).extracting(RecordingSink.Sent::nodeId).containsExactlyInAnyOrder(1, 2);
+        for (final RecordingSink.Sent batch : sent)
+        {
+            assertThat(batch.templateId()).isEqualTo(ReactionBatchDecoder.TEMPLATE_ID);
+            final ReactionBatchDecoder decoder = new ReactionBatchDecoder()
+                .wrapAndApplyHeader(batch.buffer(), 0, new io.switchboard.codecs.MessageHeaderDecoder());
+            final ReactionBatchDecoder.CountsDecoder counts = decoder.counts();
+            assertThat(counts.count()).isEqualTo(1);
+            counts.next();
+            assertThat(counts.reactions()).isEqualTo(2);
+            assertThat(counts.emoji()).isEqualTo("+1");
+            assertThat(decoder.channel()).isEqualTo("c-1");
+            assertThat(decoder.target()).isEqualTo("t");
+        }
+        assertThat(shard.reactionBatchesDeliveredCount()).isEqualTo(2);
+        shard.onTimer(System.nanoTime());
+        assertThat(sink.drain()).isEmpty();
     }
 
     private static List<RecordingSink.Event> events(final List<RecordingSink.Sent> sent)

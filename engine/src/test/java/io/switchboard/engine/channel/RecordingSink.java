@@ -6,7 +6,7 @@ import io.switchboard.codecs.HistoryResponseDecoder;
 import io.switchboard.codecs.MessageHeaderDecoder;
 import io.switchboard.codecs.PublishAckDecoder;
 import io.switchboard.codecs.SubscribedDecoder;
-import io.switchboard.codecs.TransientDecoder;
+import io.switchboard.codecs.TransientEventDecoder;
 import io.switchboard.engine.OutboundSink;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2IntHashMap;
@@ -94,7 +94,7 @@ final class RecordingSink implements OutboundSink
 
         TransientEvent transientEvent()
         {
-            final TransientDecoder decoder = new TransientDecoder()
+            final TransientEventDecoder decoder = new TransientEventDecoder()
                 .wrapAndApplyHeader(buffer, 0, new MessageHeaderDecoder());
             final int originNodeId = decoder.nodeId();
             final long sessionId = decoder.sessionId();

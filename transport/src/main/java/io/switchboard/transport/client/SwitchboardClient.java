@@ -83,6 +83,7 @@ public final class SwitchboardClient implements AutoCloseable
     private final PublishEncoder publishEncoder = new PublishEncoder();
     private final TransientEncoder transientEncoder = new TransientEncoder();
     private final HistoryRequestEncoder historyEncoder = new HistoryRequestEncoder();
+    private final io.switchboard.codecs.ReactEncoder reactEncoder = new io.switchboard.codecs.ReactEncoder();
     private final SubscribedDecoder subscribedDecoder = new SubscribedDecoder();
     private final PublishAckDecoder ackDecoder = new PublishAckDecoder();
     private final ChannelEventDecoder eventDecoder = new ChannelEventDecoder();
@@ -291,6 +292,33 @@ public final class SwitchboardClient implements AutoCloseable
             .eventName(eventName)
             .putPayload(payload, offset, length);
         final long result = send(host, transientEncoder.encodedLength());
+        return result < 0 ? result : 0;
+    }
+
+    /**
+     * React to a message; subscribers receive batched counts in {@link ClientListener#onReactions}.
+     *
+     * @param channel name.
+     * @param target  what is reacted to (a message id).
+     * @param user    who reacts.
+     * @param emoji   the reaction.
+     * @return 0 when sent, or a negative code.
+     */
+    public long react(final String channel, final String target, final String user, final String emoji)
+    {
+        final int host = ownerOf(channel);
+        if (!isAvailable(host))
+        {
+            return UNAVAILABLE;
+        }
+        reactEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .nodeId(context.nodeId())
+            .timestampNs(epochNanos())
+            .channel(channel)
+            .target(target)
+            .user(user)
+            .emoji(emoji);
+        final long result = send(host, reactEncoder.encodedLength());
         return result < 0 ? result : 0;
     }
 
