@@ -114,8 +114,8 @@ final class RunCommand implements Callable<Integer>
             LOG.warn("gateway/api roles: the WebSocket gateway and HTTP API are not built yet (issue 4); "
                 + "this node serves Aeron clients only");
         }
-        LOG.info("Aeron driver directory {} (AeronStat: java -cp switchboard.jar io.aeron.samples.AeronStat "
-            + "-Daeron.dir={})", node.aeronDirectoryName(), node.aeronDirectoryName());
+        LOG.info("Aeron driver directory {} (counters: ./switchboard stat --aeron-dir {})",
+            node.aeronDirectoryName(), node.aeronDirectoryName());
 
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "Switchboard 0.1.0",
     description = "Real-time messaging backend: gateways, channel hosts and presence hosts over Aeron.",
-    subcommands = { RunCommand.class, CommandLine.HelpCommand.class })
+    subcommands = { RunCommand.class, StatCommand.class, CommandLine.HelpCommand.class })
 public final class SwitchboardMain
 {
     private SwitchboardMain()
