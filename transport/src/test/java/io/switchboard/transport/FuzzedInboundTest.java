@@ -113,5 +113,18 @@ class FuzzedInboundTest
         pollUntil(client, () -> listener.messages.size() == 1, "delivery after fuzz");
         assertThat(listener.messages.get(0).seq()).isEqualTo(1);
         assertThat(node.channelHost().refused()).isZero();
+
+        // Nothing leaked into shard state: the only channel is the one the real client created.
+        TestSupport.awaitCondition(() -> channelsHeld() == 1, "only the legitimate channel held");
+    }
+
+    private int channelsHeld()
+    {
+        int channels = 0;
+        for (int i = 0; i < node.channelHost().shardCount(); i++)
+        {
+            channels += ((io.switchboard.engine.channel.ChannelShard)node.channelHost().handler(i)).channelCount();
+        }
+        return channels;
     }
 }
