@@ -54,6 +54,17 @@ final class RunCommand implements Callable<Integer>
         description = "A static peer, repeatable: e.g. --peer 2=channel@aeron:udp?endpoint=10.0.0.2:40100")
     List<String> peers;
 
+    @Option(names = "--zookeeper", paramLabel = "HOST:PORT[,...]",
+        description = "Join a cluster through ZooKeeper: register this node and place work on live members.")
+    String zookeeper;
+
+    @Option(names = "--cluster", paramLabel = "NAME", description = "Cluster name in ZooKeeper. Default: default.")
+    String cluster;
+
+    @Option(names = "--public-url", paramLabel = "URL",
+        description = "Public WebSocket URL of this node's gateway (sent to clients as a drain target).")
+    String publicUrl;
+
     @Option(names = "--aeron-dir", paramLabel = "DIR",
         description = "Attach to an external media driver in DIR instead of embedding one.")
     String aeronDir;
@@ -89,6 +100,9 @@ final class RunCommand implements Callable<Integer>
         flags.put(NodeContext.LISTEN_PROP, listen);
         flags.put(NodeContext.PEERS_PROP, null == peers ? null : String.join(";", peers));
         flags.put(NodeContext.AERON_DIR_PROP, aeronDir);
+        flags.put(NodeContext.ZOOKEEPER_PROP, zookeeper);
+        flags.put(NodeContext.CLUSTER_PROP, cluster);
+        flags.put(NodeContext.PUBLIC_URL_PROP, publicUrl);
         flags.put(NodeContext.IDLE_PROP, idle);
         flags.put("switchboard.shard.wait", shardWait);
         flags.put(NodeContext.CHANNEL_SHARDS_PROP, null == channelShards ? null : channelShards.toString());

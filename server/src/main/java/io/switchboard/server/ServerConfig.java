@@ -156,6 +156,10 @@ public final class ServerConfig
             case NodeContext.PRESENCE_SHARDS_PROP -> context.presenceShards(Integer.parseInt(value));
             case NodeContext.PARTITIONS_PROP -> context.partitions(Integer.parseInt(value));
             case "switchboard.shard.wait" -> context.shardWaitStrategy(WaitStrategyName.parse(value));
+            case NodeContext.ZOOKEEPER_PROP -> context.zookeeper(value);
+            case NodeContext.CLUSTER_PROP -> context.cluster(value);
+            case NodeContext.ZOOKEEPER_SESSION_TIMEOUT_MS_PROP -> context.zookeeperSessionTimeoutMs(Integer.parseInt(value));
+            case NodeContext.PUBLIC_URL_PROP -> context.publicUrl(value);
             default ->
             {
                 if (key.startsWith("switchboard.") && !OTHER_KEYS.containsKey(key))
@@ -180,7 +184,8 @@ public final class ServerConfig
         NodeContext.DRIVER_DIR_PROP, NodeContext.HEARTBEAT_INTERVAL_MS_PROP, NodeContext.PEER_TIMEOUT_MS_PROP,
         NodeContext.IDLE_PROP, NodeContext.DRIVER_IDLE_PROP, NodeContext.OFFER_TIMEOUT_NS_PROP,
         NodeContext.TERM_LENGTH_PROP, NodeContext.CHANNEL_SHARDS_PROP, NodeContext.PRESENCE_SHARDS_PROP,
-        NodeContext.PARTITIONS_PROP, "switchboard.shard.wait", "switchboard.http.port", "switchboard.http.host",
+        NodeContext.PARTITIONS_PROP, "switchboard.shard.wait", NodeContext.ZOOKEEPER_PROP, NodeContext.CLUSTER_PROP,
+        NodeContext.ZOOKEEPER_SESSION_TIMEOUT_MS_PROP, NodeContext.PUBLIC_URL_PROP, "switchboard.http.port", "switchboard.http.host",
         "switchboard.api.key", "switchboard.log.level");
 
     private static final String KNOWN_KEYS = String.join(", ", ALL_KEYS);

@@ -51,7 +51,20 @@ public final class NodeContext
     /** Partitions of the channel and user key spaces. */
     public static final String PARTITIONS_PROP = "switchboard.partitions";
 
+    /** ZooKeeper connect string host:port[,...]; unset for a static cluster. */
+    public static final String ZOOKEEPER_PROP = "switchboard.zookeeper";
+    /** Cluster name: the ZooKeeper path under which members register. */
+    public static final String CLUSTER_PROP = "switchboard.cluster";
+    /** ZooKeeper session timeout. */
+    public static final String ZOOKEEPER_SESSION_TIMEOUT_MS_PROP = "switchboard.zookeeper.sessionTimeoutMs";
+    /** Public WebSocket URL of this node's gateway, announced to the cluster for drains. */
+    public static final String PUBLIC_URL_PROP = "switchboard.gateway.url";
+
     private int nodeId = Integer.getInteger(NODE_ID_PROP, 1);
+    private String zookeeper = System.getProperty(ZOOKEEPER_PROP);
+    private String cluster = System.getProperty(CLUSTER_PROP, "default");
+    private int zookeeperSessionTimeoutMs = Integer.getInteger(ZOOKEEPER_SESSION_TIMEOUT_MS_PROP, 5000);
+    private String publicUrl = System.getProperty(PUBLIC_URL_PROP, "");
     private String nodeName = System.getProperty(NODE_NAME_PROP);
     private String region = System.getProperty(REGION_PROP, "local");
     private Set<Role> roles = Role.parseSet(System.getProperty(ROLES_PROP, "all"));
@@ -103,6 +116,10 @@ public final class NodeContext
         {
             require(peer.nodeId() != nodeId, "peer " + peer + " has this node's own id " + nodeId);
         }
+        require(zookeeperSessionTimeoutMs >= 1000,
+            ZOOKEEPER_SESSION_TIMEOUT_MS_PROP + " must be >= 1000: " + zookeeperSessionTimeoutMs);
+        require(null == cluster || cluster.matches("[A-Za-z0-9_.-]+"),
+            CLUSTER_PROP + " must be letters, digits, '.', '_' or '-': " + cluster);
         IdleStrategies.newInstance(idleStrategy);
         IdleStrategies.newInstance(driverIdleStrategy);
         if (null == nodeName || nodeName.isBlank())
@@ -125,6 +142,58 @@ public final class NodeContext
         {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /** @return ZooKeeper connect string, or null for a static cluster. */
+    public String zookeeper()
+    {
+        return zookeeper;
+    }
+
+    /** @param zookeeper connect string host:port[,...], or null. @return this. */
+    public NodeContext zookeeper(final String zookeeper)
+    {
+        this.zookeeper = null == zookeeper || zookeeper.isBlank() ? null : zookeeper;
+        return this;
+    }
+
+    /** @return cluster name. */
+    public String cluster()
+    {
+        return cluster;
+    }
+
+    /** @param cluster name under which members register. @return this. */
+    public NodeContext cluster(final String cluster)
+    {
+        this.cluster = cluster;
+        return this;
+    }
+
+    /** @return ZooKeeper session timeout. */
+    public int zookeeperSessionTimeoutMs()
+    {
+        return zookeeperSessionTimeoutMs;
+    }
+
+    /** @param zookeeperSessionTimeoutMs session timeout. @return this. */
+    public NodeContext zookeeperSessionTimeoutMs(final int zookeeperSessionTimeoutMs)
+    {
+        this.zookeeperSessionTimeoutMs = zookeeperSessionTimeoutMs;
+        return this;
+    }
+
+    /** @return public WebSocket URL of this node's gateway, or empty. */
+    public String publicUrl()
+    {
+        return publicUrl;
+    }
+
+    /** @param publicUrl public WebSocket URL of this node's gateway. @return this. */
+    public NodeContext publicUrl(final String publicUrl)
+    {
+        this.publicUrl = null == publicUrl ? "" : publicUrl;
+        return this;
     }
 
     /** @return inbound stream id of a node. @param nodeId the node. */

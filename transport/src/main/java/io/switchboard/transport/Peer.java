@@ -21,6 +21,9 @@ public final class Peer
     long incarnation;
     long lastSeenNs;
     boolean alive;
+    boolean lost;
+    boolean member;
+    String url = "";
 
     Peer(final int nodeId, final boolean configured)
     {
@@ -63,6 +66,24 @@ public final class Peer
     public boolean alive()
     {
         return alive;
+    }
+
+    /** @return true after its heartbeats stopped, until they resume. */
+    public boolean lost()
+    {
+        return lost;
+    }
+
+    /** @return true while it is registered in ZooKeeper. */
+    public boolean member()
+    {
+        return member;
+    }
+
+    /** @return public WebSocket URL of its gateway, or empty. */
+    public String url()
+    {
+        return url;
     }
 
     /** @return true when it came from static configuration rather than a heartbeat. */

@@ -126,8 +126,60 @@ public final class PeerDirectory implements OutboundSink, AutoCloseable
         if (returning || restarted)
         {
             peer.alive = true;
+            peer.lost = false;
             LOG.info("peer up: {}", peer);
             listener.onPeerUp(peer, restarted);
+        }
+    }
+
+    /**
+     * A node registered in ZooKeeper: known from now on, reachable at its endpoint.
+     *
+     * @param member as registered.
+     */
+    void onMemberUp(final io.switchboard.transport.membership.Member member)
+    {
+        if (member.nodeId() == context.nodeId())
+        {
+            return;
+        }
+        Peer peer = peers.get(member.nodeId());
+        if (null == peer)
+        {
+            peer = new Peer(member.nodeId(), false);
+            peers.put(peer.nodeId, peer);
+        }
+        peer.member = true;
+        peer.name = member.name();
+        peer.region = member.region();
+        peer.roles = member.roles();
+        peer.url = member.url();
+        if (null == peer.publication || !member.endpoint().equals(peer.channel))
+        {
+            peer.channel = member.endpoint();
+            connect(peer);
+        }
+    }
+
+    /**
+     * A node's ZooKeeper registration is gone: it left or its session expired.
+     *
+     * @param member as it was registered.
+     */
+    void onMemberDown(final io.switchboard.transport.membership.Member member)
+    {
+        final Peer peer = peers.get(member.nodeId());
+        if (null != peer)
+        {
+            peer.member = false;
+            if (peer.alive)
+            {
+                peer.alive = false;
+                peer.lost = true;
+                counters.peersLost.increment();
+                LOG.warn("peer lost: {} left the cluster", peer);
+                listener.onPeerLost(peer);
+            }
         }
     }
 
@@ -151,6 +203,7 @@ public final class PeerDirectory implements OutboundSink, AutoCloseable
         for (final Peer peer : lostScratch)
         {
             peer.alive = false;
+            peer.lost = true;
             counters.peersLost.increment();
             LOG.warn("peer lost: {} silent for more than {} ms", peer, context.peerTimeoutMs());
             listener.onPeerLost(peer);

@@ -13,6 +13,9 @@ import io.switchboard.codecs.ReactDecoder;
 import io.switchboard.codecs.SubscribeDecoder;
 import io.switchboard.codecs.TransientDecoder;
 import io.switchboard.codecs.UnsubscribeDecoder;
+import io.switchboard.transport.membership.Member;
+import io.switchboard.transport.membership.MembershipListener;
+import io.switchboard.transport.membership.ZooKeeperMembership;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -44,6 +47,8 @@ public final class SwitchboardNode implements AutoCloseable
     private final ShardHost channelHost;
     private final ShardHost presenceHost;
     private final List<PeerListener> peerListeners = new ArrayList<>();
+    private final ClusterView clusterView;
+    private final ZooKeeperMembership membership;
     private final IntArrayList pendingLost = new IntArrayList();
 
     private SwitchboardNode(final NodeContext context, final RoleWiring wiring)
@@ -58,6 +63,7 @@ public final class SwitchboardNode implements AutoCloseable
         {
             public void onPeerUp(final Peer peer, final boolean restarted)
             {
+                clusterView.recompute();
                 for (final PeerListener listener : peerListeners)
                 {
                     listener.onPeerUp(peer, restarted);
@@ -68,6 +74,7 @@ public final class SwitchboardNode implements AutoCloseable
             {
                 pendingLost.addInt(peer.nodeId());
                 flushLost();
+                clusterView.recompute();
                 for (final PeerListener listener : peerListeners)
                 {
                     listener.onPeerLost(peer);
@@ -99,6 +106,33 @@ public final class SwitchboardNode implements AutoCloseable
             }
         }
 
+        this.clusterView = new ClusterView(context, agent.peers(), null != context.zookeeper());
+        clusterView.recompute();
+        this.membership = null == context.zookeeper() ? null : new ZooKeeperMembership(
+            context.zookeeper(), context.cluster(), context.zookeeperSessionTimeoutMs(),
+            new Member(context.nodeId(), context.nodeName(), context.roles(), context.region(),
+                context.listenChannel(), context.publicUrl()),
+            new MembershipListener()
+            {
+                public void onMemberUp(final Member member)
+                {
+                    postOrWarn(() ->
+                    {
+                        agent.peers().onMemberUp(member);
+                        clusterView.recompute();
+                    });
+                }
+
+                public void onMemberDown(final Member member)
+                {
+                    postOrWarn(() ->
+                    {
+                        agent.peers().onMemberDown(member);
+                        clusterView.recompute();
+                    });
+                }
+            });
+
         final AtomicCounter errorCounter = aeron.addCounter(
             TransportCounters.SWITCHBOARD_COUNTER_TYPE_ID, "switchboard " + context.nodeName() + ": agent errors");
         this.runner = new AgentRunner(
@@ -116,6 +150,10 @@ public final class SwitchboardNode implements AutoCloseable
     {
         final SwitchboardNode node = new SwitchboardNode(context, wiring);
         AgentRunner.startOnThread(node.runner);
+        if (null != node.membership)
+        {
+            node.membership.start(Math.max(10_000, context.zookeeperSessionTimeoutMs()));
+        }
         LOG.info("node {} (id {}) up: roles {}, region {}, listening on {} stream {}, {} peer(s) configured",
             context.nodeName(), context.nodeId(), Role.format(context.roles()), context.region(),
             context.listenChannel(), context.streamIdOf(context.nodeId()), context.peers().size());
@@ -130,6 +168,14 @@ public final class SwitchboardNode implements AutoCloseable
     {
         peerListeners.add(listener);
         return this;
+    }
+
+    /**
+     * @return which hosts serve each role; read and listen on the agent thread.
+     */
+    public ClusterView clusterView()
+    {
+        return clusterView;
     }
 
     /**
@@ -194,8 +240,17 @@ public final class SwitchboardNode implements AutoCloseable
     public void close()
     {
         LOG.info("node {} stopping", context.nodeName());
-        CloseHelper.closeAll(runner, channelHost, presenceHost, counters, aeron, driver);
+        CloseHelper.closeAll(membership, runner, channelHost, presenceHost, counters, aeron, driver);
         LOG.info("node {} stopped", context.nodeName());
+    }
+
+    private void postOrWarn(final Runnable command)
+    {
+        // Membership events are rare; a full command queue means the agent is stuck, which must be visible.
+        if (!agent.post(command))
+        {
+            LOG.error("node {} agent command queue full: membership change dropped", context.nodeName());
+        }
     }
 
     private void tick()
