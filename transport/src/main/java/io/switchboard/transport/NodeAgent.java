@@ -50,6 +50,9 @@ public final class NodeAgent implements Agent, ControlledFragmentHandler
     private final Runnable[] tickers;
     private long nextHeartbeatNs;
     private long nextTickNs;
+    private final java.util.function.Consumer<Peer> heartbeatSender = this::sendHeartbeat;
+    private int heartbeatLength;
+    private int heartbeatsSent;
     private long nowNs;
 
     /**
@@ -73,6 +76,13 @@ public final class NodeAgent implements Agent, ControlledFragmentHandler
         this.heartbeatIntervalNs = context.heartbeatIntervalMs() * 1_000_000L;
         this.subscription = aeron.addSubscription(context.listenChannel(), context.streamIdOf(context.nodeId()));
         this.peers = new PeerDirectory(aeron, context, counters, peerListener);
+        heartbeatEncoder.wrapAndApplyHeader(heartbeatBuffer, 0, headerEncoder)
+            .nodeId(context.nodeId())
+            .incarnation(incarnation)
+            .timestampNs(0);
+        Role.encode(context.roles(), heartbeatEncoder.roles());
+        heartbeatEncoder.nodeName(context.nodeName()).region(context.region()).endpoint(context.listenChannel());
+        heartbeatLength = MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength();
         peers.addSelf();
         for (final PeerSpec spec : context.peers())
         {
@@ -202,23 +212,19 @@ public final class NodeAgent implements Agent, ControlledFragmentHandler
 
     private int sendHeartbeats()
     {
-        heartbeatEncoder.wrapAndApplyHeader(heartbeatBuffer, 0, headerEncoder)
-            .nodeId(context.nodeId())
-            .incarnation(incarnation)
-            .timestampNs(System.currentTimeMillis() * 1_000_000L);
-        Role.encode(context.roles(), heartbeatEncoder.roles());
-        heartbeatEncoder.nodeName(context.nodeName()).region(context.region()).endpoint(context.listenChannel());
-        final int length = MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength();
+        // Encoded once in the constructor: only the timestamp changes between heartbeats.
+        heartbeatEncoder.timestampNs(System.currentTimeMillis() * 1_000_000L);
+        heartbeatsSent = 0;
+        peers.forEachPeer(heartbeatSender);
+        return heartbeatsSent;
+    }
 
-        final int[] sent = { 0 };
-        peers.forEachPeer(peer ->
+    private void sendHeartbeat(final Peer peer)
+    {
+        // A heartbeat that finds no receiver is not an error: liveness is judged on the other side.
+        if (null != peer.publication && peer.publication.offer(heartbeatBuffer, 0, heartbeatLength) > 0)
         {
-            // A heartbeat that finds no receiver is not an error: liveness is judged on the other side.
-            if (null != peer.publication && peer.publication.offer(heartbeatBuffer, 0, length) > 0)
-            {
-                sent[0]++;
-            }
-        });
-        return sent[0];
+            heartbeatsSent++;
+        }
     }
 }
