@@ -193,3 +193,19 @@ test('a failed history request is retried', async () => {
   assert.notEqual(second.ref, first.ref);
   assert.equal(second.since, 7);
 });
+
+test('drains in a row back off so a gateway that drains every new session is not hammered', async () => {
+  const h = await following();
+  const delays = [];
+  for (let i = 0; i < 4; i++) {
+    h.socket().receive({ type: 'drain', reason: 'deploy', reconnectInMs: 100, url: null });
+    delays.push(h.of('state').at(-1).delayMs);
+    h.clock.advance(h.of('state').at(-1).delayMs);
+    await settle();
+    h.hello();
+  }
+  assert.deepEqual(delays, [100, 350, 600, 1100]);
+  h.clock.advance(15_000); // one heartbeat period on a connection that was not drained
+  h.socket().receive({ type: 'drain', reason: 'deploy', reconnectInMs: 100, url: null });
+  assert.equal(h.of('state').at(-1).delayMs, 100);
+});

@@ -279,6 +279,7 @@ export class SwitchboardClient extends Emitter {
   #heartbeatTimer = null;
   #drainTimer = null;
   #retireTimer = null;
+  #drainStreak = 0;
   #lastReceivedAt = 0;
   #clockSkewMs = 0;
   #nextRef = 1;
@@ -663,7 +664,12 @@ export class SwitchboardClient extends Emitter {
   #onDrain(socket, frame) {
     if (socket !== this.#socket || this.#drainTimer !== null) return;
     const url = frame.url ? socketUrl(frame.url, this.#url) : this.#url;
-    const delayMs = Math.max(0, Number(frame.reconnectInMs) || 0);
+    // A gateway that drains every new session (a drain url pointing back at itself) must not make us spin: drains
+    // in a row add backoff until a connection lives through one heartbeat period.
+    const streak = this.#drainStreak++;
+    const backoffMs = streak === 0 ? 0
+      : backoffDelay(streak - 1, this.#options.backoffBaseMs, this.#options.backoffCapMs, this.#random);
+    const delayMs = Math.max(0, Number(frame.reconnectInMs) || 0) + backoffMs;
     this.#setState('drained', { reason: frame.reason, delayMs, url });
     this.#drainTimer = this.#setTimeout(() => this.#moveTo(url), delayMs);
   }
@@ -702,6 +708,7 @@ export class SwitchboardClient extends Emitter {
         this.#onLost(socket, 'gateway went quiet');
         return;
       }
+      this.#drainStreak = 0;
       this.#ping();
       this.#heartbeatTimer = this.#setTimeout(beat, periodMs);
     };
