@@ -59,6 +59,7 @@ const app = {
   typing: new Map(),
   people: new Set(ROSTER),
   typingTimer: null,
+  joinedAt: Date.now(),
 };
 
 // ---- joining --------------------------------------------------------------------------------------------------
@@ -225,7 +226,7 @@ function onMessage(message) {
   if (message.channel === app.active) {
     appendItem(channel.items.at(-1), channel.items.at(-2), !message.replayed);
     renderChannelMeta();
-  } else if (message.user !== app.me) {
+  } else if (message.user !== app.me && message.ts >= app.joinedAt) {
     channel.unread += 1;
     renderChannels();
   }
