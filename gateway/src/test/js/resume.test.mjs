@@ -205,6 +205,9 @@ test('drains in a row back off so a gateway that drains every new session is not
     h.hello();
   }
   assert.deepEqual(delays, [100, 350, 600, 1100]);
+  h.clock.advance(1_000);
+  assert.deepEqual(h.sockets.slice(0, -1).map((s) => s.closedByClient?.code), [1000, 1000, 1000, 1000],
+    'every drained socket is closed once its successor said hello');
   h.clock.advance(15_000); // one heartbeat period on a connection that was not drained
   h.socket().receive({ type: 'drain', reason: 'deploy', reconnectInMs: 100, url: null });
   assert.equal(h.of('state').at(-1).delayMs, 100);

@@ -273,12 +273,13 @@ export class SwitchboardClient extends Emitter {
   #socket = null;
   #retiring = null;
   #hello = null;
+  #helloSocket = null;
   #attempt = 0;
   #reconnectTimer = null;
   #connectTimer = null;
   #heartbeatTimer = null;
   #drainTimer = null;
-  #retireTimer = null;
+  #retireTimers = new Set();
   #drainStreak = 0;
   #lastReceivedAt = 0;
   #clockSkewMs = 0;
@@ -602,7 +603,7 @@ export class SwitchboardClient extends Emitter {
     socket.onerror = () => {};
     this.#connectTimer = this.#setTimeout(() => {
       this.#connectTimer = null;
-      if (this.#socket === socket && this.#hello?.socket !== socket) {
+      if (this.#socket === socket && this.#helloSocket !== socket) {
         closeQuietly(socket, CLIENT_GONE_QUIET, 'no hello');
         this.#onLost(socket, 'no hello in time');
       }
@@ -645,14 +646,14 @@ export class SwitchboardClient extends Emitter {
 
   #onHello(socket, frame) {
     if (socket !== this.#socket) return;
-    this.#hello = { ...frame, socket };
+    this.#hello = frame;
+    this.#helloSocket = socket;
     this.#attempt = 0;
     if (this.#connectTimer !== null) this.#clearTimeout(this.#connectTimer);
     this.#connectTimer = null;
     if (this.#retiring) this.#retire(this.#retiring);
     this.#setState('connected', { url: this.#url });
-    const { socket: _ignored, ...hello } = this.#hello;
-    this.emit('hello', hello);
+    this.emit('hello', frame);
     this.#startHeartbeat(socket, frame.heartbeatMs);
     if (this.#extraChannels.size > 0) {
       this.#request({ type: 'subscribe', channels: [...this.#extraChannels] }).catch(() => {});
@@ -687,13 +688,13 @@ export class SwitchboardClient extends Emitter {
 
   /** Replies to requests sent on the drained socket may still be on their way: close it after a short grace. */
   #retire(socket) {
-    if (this.#retireTimer !== null) this.#clearTimeout(this.#retireTimer);
-    this.#retireTimer = this.#setTimeout(() => {
-      this.#retireTimer = null;
+    const timer = this.#setTimeout(() => {
+      this.#retireTimers.delete(timer);
       closeQuietly(socket, CloseCodes.NORMAL, 'moved after drain');
       this.#failRequests((request) => request.socket === socket, 'disconnected', 'connection retired');
       if (this.#retiring === socket) this.#retiring = null;
     }, RETIRE_GRACE_MS);
+    this.#retireTimers.add(timer);
   }
 
   #startHeartbeat(socket, heartbeatMs) {
@@ -733,12 +734,12 @@ export class SwitchboardClient extends Emitter {
 
   #clearAllTimers() {
     this.#stopSocketTimers();
-    for (const timer of [this.#reconnectTimer, this.#drainTimer, this.#watchTimer, this.#retireTimer]) {
+    for (const timer of [this.#reconnectTimer, this.#drainTimer, this.#watchTimer, ...this.#retireTimers]) {
       if (timer !== null) this.#clearTimeout(timer);
     }
     this.#reconnectTimer = null;
     this.#drainTimer = null;
-    this.#retireTimer = null;
+    this.#retireTimers.clear();
     this.#watchTimer = null;
     for (const cursor of this.#cursors.values()) this.#clearRetry(cursor);
   }
@@ -747,10 +748,6 @@ export class SwitchboardClient extends Emitter {
     const previous = this.#state;
     this.#state = state;
     this.emit('state', { state, previous, ...details });
-  }
-
-  #isReady() {
-    return this.#socket !== null && this.#hello?.socket === this.#socket && this.#state === 'connected';
   }
 
   // ---- sending ---------------------------------------------------------------------------------------------------
@@ -762,7 +759,7 @@ export class SwitchboardClient extends Emitter {
   }
 
   #isReadyOrDraining() {
-    return this.#socket !== null && this.#hello?.socket === this.#socket
+    return this.#socket !== null && this.#helloSocket === this.#socket
       && (this.#state === 'connected' || this.#state === 'drained');
   }
 
