@@ -7,9 +7,12 @@
 //                            started (fake-gateway.mjs), which checks the page and this script, not the gateway.
 //   SWITCHBOARD_API_KEY      API key for POST /api/tokens, /api/publish and /admin/drain (sent as a Bearer token and
 //                            to the page as ?apiKey=). Optional when the gateway asks for none.
-//   SWITCHBOARD_DRAIN_BODY   JSON body of POST /admin/drain (default {}). The gateway must send each session
-//                            `drain` with a url that accepts them again (in a one-server test: itself) and must not
-//                            drain the sessions that arrive after the call.
+//   SWITCHBOARD_DRAIN_BODY   JSON body of POST /admin/drain (default {}), e.g.
+//                            {"url":"ws://127.0.0.1:8082/ws","reconnectInMs":500,"graceMs":5000}. The drained pages
+//                            reconnect to that url and must be accepted there and not drained again: point it at a
+//                            second gateway (or at a server that drains only the sessions present at the call).
+//                            The pages' tokens keep coming from SWITCHBOARD_URL (the last one is reused if it stops
+//                            answering), so both gateways must accept the same tokens.
 //   SWITCHBOARD_E2E_TIMEOUT_MS  how long each step may wait (default 15000).
 //   CHROMIUM                 browser executable (default /usr/bin/chromium).
 //

@@ -117,12 +117,21 @@ function start(name, firstToken) {
   app.me = name;
   app.people.add(name);
   let unused = firstToken;
+  let last = firstToken;
   const client = new SwitchboardClient({
-    // A fresh token for every connection, so a reconnect an hour later still gets in.
+    // A fresh token for every connection, so a reconnect an hour later still gets in. When the page's own gateway
+    // cannot issue one (it was drained and is going away), the last token still opens the next gateway.
     token: async () => {
-      const token = unused ?? await requestToken(name);
-      unused = null;
-      return token;
+      if (unused) {
+        unused = null;
+        return last;
+      }
+      try {
+        last = await requestToken(name);
+      } catch (error) {
+        console.warn('switchboard demo: no fresh token, reusing the last one', error);
+      }
+      return last;
     },
     initialHistory: INITIAL_HISTORY,
   });
@@ -157,7 +166,7 @@ function onHello(hello) {
   const remembered = sessionStorage.getItem(CHANNEL_KEY);
   const preferred = [app.active, remembered, ...CHANNELS].find((name) => name && app.channels.has(name));
   selectChannel(preferred ?? allowed[0]);
-  view.status.dataset.session = hello.session;
+  view.status.dataset.session = `${hello.gateway}/${hello.session}`;
   view.status.dataset.gateway = hello.gateway;
 }
 
