@@ -127,6 +127,11 @@ final class ChildProcess implements AutoCloseable
         return log;
     }
 
+    long pid()
+    {
+        return process.pid();
+    }
+
     /**
      * SIGTERM (the process closes its node and driver), then SIGKILL if it is still there after 10 s.
      */

@@ -41,6 +41,7 @@ public final class RegionsScenario
     private static final int GATEWAY_PORT = 40200;
     private static final int FIRST_GATEWAY_NODE_ID = 11;
     private static final int DRAIN_TIMEOUT_S = 20;
+    private static final String SERVER_MAIN = "io.switchboard.server.SwitchboardMain";
     private static final Path LOCK = Path.of(System.getProperty("java.io.tmpdir"), "sbr-regions.lock");
 
     /**
@@ -169,6 +170,7 @@ public final class RegionsScenario
         Runtime.getRuntime().addShutdownHook(cleanup);
         final Map<String, String> summaries = new LinkedHashMap<>();
         String dropped = "0";
+        String aeron = "";
         try
         {
             final List<String> up = new ArrayList<>(List.of("up", "--core", RegionsOptions.CORE,
@@ -210,10 +212,11 @@ public final class RegionsScenario
             }
 
             final String hostEndpoint = "aeron:udp?endpoint=" + addresses.get(RegionsOptions.CORE) + ":" + HOST_PORT;
-            children.add(start(options, "host-" + RegionsOptions.CORE, PREFIX + RegionsOptions.CORE, out,
-                "io.switchboard.server.SwitchboardMain", List.of("run", "--roles", "channel",
+            final ChildProcess host = start(options, "host-" + RegionsOptions.CORE, PREFIX + RegionsOptions.CORE, out,
+                SERVER_MAIN, List.of("run", "--roles", "channel",
                     "--node-id", Integer.toString(HOST_NODE_ID), "--name", "host-" + RegionsOptions.CORE,
-                    "--region", RegionsOptions.CORE, "--listen", hostEndpoint), console));
+                    "--region", RegionsOptions.CORE, "--listen", hostEndpoint), console);
+            children.add(host);
 
             final Map<String, ChildProcess> gateways = new LinkedHashMap<>();
             int nodeId = FIRST_GATEWAY_NODE_ID;
@@ -259,6 +262,7 @@ public final class RegionsScenario
                 entry.getValue().awaitExit(10_000);
             }
             dropped = droppedPackets(options, out);
+            aeron = hostAeronCounters(options, host, out);
         }
         finally
         {
@@ -269,7 +273,7 @@ public final class RegionsScenario
             script(options, "down");
             Runtime.getRuntime().removeShutdownHook(cleanup);
         }
-        return report(options, delays, summaries, dropped, out, console);
+        return report(options, delays, summaries, dropped, aeron, out, console);
     }
 
     private static Result report(
@@ -277,6 +281,7 @@ public final class RegionsScenario
         final Map<String, Integer> delays,
         final Map<String, String> summaries,
         final String dropped,
+        final String aeron,
         final Path out,
         final PrintStream console) throws IOException
     {
@@ -337,6 +342,10 @@ public final class RegionsScenario
             + " goal_p99_ms=" + (maxDelayMs + 10)
             + " goal=" + (met ? "met" : "missed");
         final List<String> lines = new ArrayList<>(regionLines);
+        if (!aeron.isEmpty())
+        {
+            lines.add("AERON host " + aeron);
+        }
         lines.add(resultLine);
         Files.write(out.resolve("results.txt"), lines, StandardCharsets.UTF_8);
         for (final String line : lines)
@@ -393,6 +402,38 @@ public final class RegionsScenario
             }
         }
         return Long.toString(dropped);
+    }
+
+    private static String hostAeronCounters(final RegionsOptions options, final ChildProcess host, final Path out)
+        throws IOException, InterruptedException
+    {
+        // The host's driver directory is named after its node name and pid (NodeContext); /dev/shm is shared by all
+        // namespaces, so the counters can be read from here while the host still runs.
+        final Path dir = Path.of("/dev/shm", "switchboard-host-" + RegionsOptions.CORE + "-" + host.pid());
+        if (!Files.isDirectory(dir))
+        {
+            return "";
+        }
+        final Process stat = new ProcessBuilder(
+            System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", options.classpath,
+            SERVER_MAIN, "stat", "--aeron-dir", dir.toString()).redirectErrorStream(true).start();
+        final String text = new String(stat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        stat.waitFor(30, TimeUnit.SECONDS);
+        Files.writeString(out.resolve("host-aeron-counters.txt"), text);
+        final StringBuilder summary = new StringBuilder();
+        for (final String[] counter : new String[][]{ { "naks_sent", "NAKs sent" }, { "naks_received", "NAKs received" },
+            { "retransmits_sent", "Retransmits sent" }, { "loss_gap_fills", "Loss gap fills" } })
+        {
+            final Matcher matcher = Pattern.compile("([\\d,]+) - " + counter[1] + "\\s*$", Pattern.MULTILINE)
+                .matcher(text);
+            if (matcher.find())
+            {
+                summary.append(summary.length() > 0 ? " " : "").append(counter[0]).append('=')
+                    .append(matcher.group(1).replace(",", ""));
+            }
+        }
+        return summary.toString();
     }
 
     private static List<String> script(final RegionsOptions options, final String... args)
