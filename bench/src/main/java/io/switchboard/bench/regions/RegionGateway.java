@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A headless gateway of the regions benchmark, run inside one region's namespace: an integrator
@@ -56,6 +58,8 @@ public final class RegionGateway implements ClientListener
     private final Histogram histogram = new Histogram(HIGHEST_TRACKABLE_US, 3);
     private final List<Tracked> channels = new ArrayList<>();
     private final UnsafeBuffer payload;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile boolean stopRequested;
     private SwitchboardClient client;
     private int subscribed;
     private long published;
@@ -85,7 +89,16 @@ public final class RegionGateway implements ClientListener
     {
         final RegionGateway gateway = new RegionGateway(RegionGatewayOptions.parse(args), System.out);
         gateway.startStdinReader();
-        gateway.run();
+        Runtime.getRuntime().addShutdownHook(new Thread(gateway::stop, "gateway-shutdown"));
+        try
+        {
+            gateway.run();
+        }
+        catch (final StopRequested ex)
+        {
+            System.out.println("stopped before the end of the run");
+            System.exit(3);
+        }
         System.exit(0);
     }
 
@@ -107,13 +120,13 @@ public final class RegionGateway implements ClientListener
             {
                 while (client.subscribe(channel.name) < 0)
                 {
-                    client.poll();
+                    poll();
                 }
             }
             final BackoffIdleStrategy idle = newIdle();
             while (subscribed < channels.size())
             {
-                idle.idle(client.poll());
+                idle.idle(poll());
             }
             out.println("READY region=" + options.region);
             out.flush();
@@ -143,8 +156,35 @@ public final class RegionGateway implements ClientListener
         }
         finally
         {
+            // Closing here, on the client's own thread, also deletes the embedded driver's directory.
             client.close();
+            closed.countDown();
         }
+    }
+
+    /**
+     * Ask the client's thread to stop and close (SIGTERM, or the scenario went away), waiting a little for it.
+     */
+    void stop()
+    {
+        stopRequested = true;
+        try
+        {
+            closed.await(5, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private int poll()
+    {
+        if (stopRequested)
+        {
+            throw new StopRequested();
+        }
+        return client.poll();
     }
 
     private void publishAll(final BackoffIdleStrategy idle)
@@ -156,7 +196,7 @@ public final class RegionGateway implements ClientListener
         long index = 0;
         while (index < total)
         {
-            int work = client.poll();
+            int work = poll();
             final long intendedNs = startNs + index * intervalNs;
             if (clock.nanoTime() - intendedNs >= 0)
             {
@@ -183,7 +223,7 @@ public final class RegionGateway implements ClientListener
         final long deadlineNs = System.nanoTime() + options.drainTimeoutS * 1_000_000_000L;
         while (acked + errors < published && System.nanoTime() - deadlineNs < 0)
         {
-            idle.idle(client.poll());
+            idle.idle(poll());
         }
     }
 
@@ -193,7 +233,7 @@ public final class RegionGateway implements ClientListener
         long nextTailCheckNs = System.nanoTime() + 2_000_000_000L;
         while (missing() > 0 && System.nanoTime() - deadlineNs < 0)
         {
-            idle.idle(client.poll());
+            idle.idle(poll());
             final long nowNs = System.nanoTime();
             if (nowNs - nextTailCheckNs >= 0)
             {
@@ -266,7 +306,7 @@ public final class RegionGateway implements ClientListener
             {
                 return line;
             }
-            idle.idle(client.poll());
+            idle.idle(poll());
         }
     }
 
@@ -287,7 +327,7 @@ public final class RegionGateway implements ClientListener
                 // the scenario went away: the drain timeout ends this process
             }
             // stdin closed: the scenario is gone or stopping us; nothing left to wait for.
-            Runtime.getRuntime().halt(3);
+            stopRequested = true;
         }, "stdin");
         reader.setDaemon(true);
         reader.start();
@@ -429,6 +469,16 @@ public final class RegionGateway implements ClientListener
     public void onHostLost(final int nodeId)
     {
         out.println("error: channel host " + nodeId + " lost");
+    }
+
+    private static final class StopRequested extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        StopRequested()
+        {
+            super("stop requested", null, false, false);
+        }
     }
 
     private static final class Tracked

@@ -271,7 +271,14 @@ public final class RegionsScenario
                 children.get(i).close();
             }
             script(options, "down");
-            Runtime.getRuntime().removeShutdownHook(cleanup);
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // SIGTERM or Ctrl-C: the hook runs as well and finds nothing left to remove
+            }
         }
         return report(options, delays, summaries, dropped, aeron, out, console);
     }
