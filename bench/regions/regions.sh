@@ -55,7 +55,9 @@ cmd_down() {
 }
 
 cmd_check() {
-  [ "$(id -u)" = 0 ] || { echo "regions: needs root (network namespaces, veth, nftables); running as uid $(id -u)"; return 1; }
+  if [ "$(id -u)" != 0 ]; then
+    echo "regions: needs root (network namespaces, veth, nftables); running as uid $(id -u)"; return 1
+  fi
   command -v ip >/dev/null 2>&1 || { echo "regions: needs iproute2 ('ip')"; return 1; }
   command -v nft >/dev/null 2>&1 || { echo "regions: needs nftables ('nft'; apt-get install -y nftables)"; return 1; }
   local probe="$PREFIX-probe"
@@ -64,7 +66,9 @@ cmd_check() {
     echo "regions: cannot create network namespaces here (ip netns add failed)"; return 1
   fi
   local ok=0
-  ip netns exec "$probe" ip link add sbp0 type veth peer name sbp1 2>/dev/null || { echo "regions: no veth support"; ok=1; }
+  if ! ip netns exec "$probe" ip link add sbp0 type veth peer name sbp1 2>/dev/null; then
+    echo "regions: no veth support"; ok=1
+  fi
   if [ $ok = 0 ] && ! ip netns exec "$probe" nft -f - <<'EOF' 2>/dev/null
 table ip sbr_probe {
   chain pre { type nat hook prerouting priority dstnat; policy accept; udp dport 9 numgen random mod 1000 < 1 drop; }

@@ -114,7 +114,8 @@ public final class RegionGateway implements ClientListener
         {
             if (!client.awaitHosts(options.connectTimeoutMs))
             {
-                throw new IllegalStateException("channel host not heard from within " + options.connectTimeoutMs + " ms");
+                throw new IllegalStateException(
+                    "channel host not heard from within " + options.connectTimeoutMs + " ms");
             }
             for (final Tracked channel : channels)
             {
@@ -395,7 +396,8 @@ public final class RegionGateway implements ClientListener
         tracked.lastLiveSeq = Math.max(tracked.lastLiveSeq, seq);
         if (tracked.mark(seq))
         {
-            record(buffer.getLong(offset + PAYLOAD_INTENDED_OFFSET), 0 != buffer.getByte(offset + PAYLOAD_MEASURED_OFFSET));
+            record(buffer.getLong(offset + PAYLOAD_INTENDED_OFFSET),
+                0 != buffer.getByte(offset + PAYLOAD_MEASURED_OFFSET));
         }
         else
         {

@@ -181,14 +181,16 @@ public final class RegionsOptions
 
     void validate()
     {
-        if (durationS < 1 || rate < 1 || channels < 1 || loss < 0 || loss >= 1 || payloadBytes < RegionGateway.MIN_PAYLOAD)
+        if (durationS < 1 || rate < 1 || channels < 1 || loss < 0 || loss >= 1 ||
+            payloadBytes < RegionGateway.MIN_PAYLOAD)
         {
             throw new IllegalArgumentException(
                 "need --duration >= 1, --rate >= 1, --channels >= 1, 0 <= --loss < 1, --payload-bytes >= 17");
         }
         if (!delays().containsKey(publisherRegion))
         {
-            throw new IllegalArgumentException("--publisher-region " + publisherRegion + " is not one of " + delays().keySet());
+            throw new IllegalArgumentException(
+                "--publisher-region " + publisherRegion + " is not one of " + delays().keySet());
         }
         if (warmupS >= durationS)
         {

@@ -118,7 +118,9 @@ public final class RegionsScenario
         }
         try
         {
-            final Process check = new ProcessBuilder("bash", script.toString(), "check").redirectErrorStream(true).start();
+            final Process check = new ProcessBuilder("bash", script.toString(), "check")
+                .redirectErrorStream(true)
+                .start();
             final String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return check.waitFor() == 0 ? null : output;
         }
@@ -345,7 +347,8 @@ public final class RegionsScenario
             + " duration_s=" + options.durationS
             + " publisher=" + options.publisherRegion
             + " peer_timeout_ms=" + options.peerTimeoutMs
-            + (options.childJavaOpts.isBlank() ? "" : " child_java_opts=" + options.childJavaOpts.trim().replace(' ', ','))
+            + (options.childJavaOpts.isBlank() ? "" :
+                " child_java_opts=" + options.childJavaOpts.trim().replace(' ', ','))
             + " goal_p99_ms=" + (maxDelayMs + 10)
             + " goal=" + (met ? "met" : "missed");
         final List<String> lines = new ArrayList<>(regionLines);
@@ -429,7 +432,8 @@ public final class RegionsScenario
         stat.waitFor(30, TimeUnit.SECONDS);
         Files.writeString(out.resolve("host-aeron-counters.txt"), text);
         final StringBuilder summary = new StringBuilder();
-        for (final String[] counter : new String[][]{ { "naks_sent", "NAKs sent" }, { "naks_received", "NAKs received" },
+        for (final String[] counter : new String[][]{
+            { "naks_sent", "NAKs sent" }, { "naks_received", "NAKs received" },
             { "retransmits_sent", "Retransmits sent" }, { "loss_gap_fills", "Loss gap fills" } })
         {
             final Matcher matcher = Pattern.compile("([\\d,]+) - " + counter[1] + "\\s*$", Pattern.MULTILINE)

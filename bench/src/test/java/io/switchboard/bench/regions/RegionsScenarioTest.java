@@ -24,7 +24,8 @@ class RegionsScenarioTest
     void shouldDeliverEveryMessageExactlyOnceToEveryRegionUnderLoss() throws Exception
     {
         final String unable = RegionsScenario.unableReason(SCRIPT);
-        assumeTrue(null == unable, () -> "SKIPPED regions scenario (network namespaces with delay and loss): " + unable);
+        assumeTrue(null == unable,
+            () -> "SKIPPED regions scenario (network namespaces with delay and loss): " + unable);
 
         final Path out = Path.of("target", "regions-test-" + System.currentTimeMillis());
         final RegionsScenario.Result result = RegionsScenario.run(new RegionsOptions()
