@@ -150,7 +150,18 @@ public final class GatewaySession
      */
     public static void closeChannel(final Channel channel, final int code, final String reason)
     {
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(new CloseWebSocketFrame(code, shorten(reason))).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static String shorten(final String reason)
+    {
+        // A close frame's reason is at most 123 bytes of UTF-8.
+        String text = null == reason ? "" : reason;
+        while (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 123)
+        {
+            text = text.substring(0, text.length() - 1);
+        }
+        return text;
     }
 
     /**
