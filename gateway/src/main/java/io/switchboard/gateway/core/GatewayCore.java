@@ -37,6 +37,7 @@ import java.util.function.IntConsumer;
 public final class GatewayCore
 {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayCore.class);
+    private static final byte[] NO_DATA = new byte[0];
 
     private final GatewayContext context;
     private final NodeContext node;
@@ -250,10 +251,11 @@ public final class GatewayCore
     /**
      * @param session typing.
      * @param channel where.
+     * @param refJson the request's ref.
      */
-    public void typing(final GatewaySession session, final String channel)
+    public void typing(final GatewaySession session, final String channel, final String refJson)
     {
-        sendTransient(session, channel, "typing", new byte[0], context.transientTtlMs(), null);
+        sendTransient(session, channel, "typing", NO_DATA, context.transientTtlMs(), refJson);
     }
 
     /**

@@ -48,13 +48,13 @@ public interface ClientRequest
         }
     }
 
-    /** @param channel where the user is typing. */
-    record Typing(String channel) implements ClientRequest
+    /** @param channel where the user is typing. @param ref the ref. */
+    record Typing(String channel, String ref) implements ClientRequest
     {
         /** {@inheritDoc} */
         public void applyTo(final GatewayCore core, final GatewaySession session)
         {
-            core.typing(session, channel);
+            core.typing(session, channel, ref);
         }
     }
 

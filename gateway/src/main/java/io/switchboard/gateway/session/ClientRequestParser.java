@@ -93,7 +93,7 @@ public final class ClientRequestParser
                 names(tree, "channels", 1, MAX_CHANNELS_PER_REQUEST, ref));
             case "publish" -> new ClientRequest.Publish(
                 name(tree, "channel", ref), optionalName(tree, "id", ref), data(tree, ref), ref);
-            case "typing" -> new ClientRequest.Typing(name(tree, "channel", ref));
+            case "typing" -> new ClientRequest.Typing(name(tree, "channel", ref), ref);
             case "transient" -> new ClientRequest.Transient(name(tree, "channel", ref), name(tree, "event", ref),
                 data(tree, ref), (int)optionalLong(tree, "ttlMs", 0, 1, MAX_TTL_MS, ref), ref);
             case "react" -> new ClientRequest.React(
