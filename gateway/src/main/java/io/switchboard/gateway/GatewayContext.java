@@ -57,6 +57,8 @@ public final class GatewayContext
     public static final String TRANSIENT_TTL_MS_PROP = "switchboard.transient.ttlMs";
     /** Requests to hosts not answered within this fail with unavailable. */
     public static final String REQUEST_TIMEOUT_MS_PROP = "switchboard.request.timeoutMs";
+    /** History requests one gateway has in flight to hosts at once; more wait in order. */
+    public static final String HISTORY_MAX_IN_FLIGHT_PROP = "switchboard.history.maxInFlight";
     /** Lifetime of tokens issued by POST /api/tokens. */
     public static final String TOKEN_TTL_SECONDS_PROP = "switchboard.token.ttlSeconds";
 
@@ -86,6 +88,7 @@ public final class GatewayContext
     private int transientTtlMs = Integer.getInteger(TRANSIENT_TTL_MS_PROP, 5000);
     private long requestTimeoutMs = Long.getLong(REQUEST_TIMEOUT_MS_PROP, 5000);
     private long tokenTtlSeconds = Long.getLong(TOKEN_TTL_SECONDS_PROP, 86_400);
+    private int historyMaxInFlight = Integer.getInteger(HISTORY_MAX_IN_FLIGHT_PROP, 4);
     private boolean apiKeyGenerated;
     private boolean concluded;
 
@@ -121,6 +124,7 @@ public final class GatewayContext
             MAX_WATCH_USERS_PROP + " must be in 1..10000: " + maxWatchUsers);
         require(transientTtlMs >= 1, TRANSIENT_TTL_MS_PROP + " must be >= 1: " + transientTtlMs);
         require(requestTimeoutMs >= 1, REQUEST_TIMEOUT_MS_PROP + " must be >= 1: " + requestTimeoutMs);
+        require(historyMaxInFlight >= 1, HISTORY_MAX_IN_FLIGHT_PROP + " must be >= 1: " + historyMaxInFlight);
         require(tokenTtlSeconds >= 1, TOKEN_TTL_SECONDS_PROP + " must be >= 1: " + tokenTtlSeconds);
         if (null != connectProxyUrl)
         {
@@ -477,6 +481,19 @@ public final class GatewayContext
     public GatewayContext tokenTtlSeconds(final long tokenTtlSeconds)
     {
         this.tokenTtlSeconds = tokenTtlSeconds;
+        return this;
+    }
+
+    /** @return history requests in flight at once. */
+    public int historyMaxInFlight()
+    {
+        return historyMaxInFlight;
+    }
+
+    /** @param historyMaxInFlight history requests in flight at once. @return this. */
+    public GatewayContext historyMaxInFlight(final int historyMaxInFlight)
+    {
+        this.historyMaxInFlight = historyMaxInFlight;
         return this;
     }
 }

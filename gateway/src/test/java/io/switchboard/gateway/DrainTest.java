@@ -28,7 +28,8 @@ class DrainTest
     private static final int CLIENTS = 100;
     private static final int MESSAGES = 10_000;
     private static final String CHANNEL = "drain-room";
-    private static final long DEADLINE_MS = 180_000;
+    private static final int WINDOW = 20;
+    private static final long DEADLINE_MS = 60_000;
 
     private GatewayHarness harness;
     private ScheduledExecutorService scheduler;
@@ -74,28 +75,41 @@ class DrainTest
         final WsClient publisher = harness.connectWithToken(second, harness.token("publisher", CHANNEL), true);
         publisher.await("subscribed");
         final AtomicInteger sent = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicLong publishedNs = new java.util.concurrent.atomic.AtomicLong();
+        final long startNs = System.nanoTime();
         final Thread publishing = new Thread(() ->
         {
             for (int n = 1; n <= MESSAGES; n++)
             {
+                if (n > WINDOW)
+                {
+                    // At most WINDOW publishes unacknowledged: the publisher keeps sending throughout the drain.
+                    publisher.awaitTypeCount("ack", n - WINDOW);
+                }
                 publisher.send("{\"type\":\"publish\",\"channel\":\"" + CHANNEL + "\",\"data\":{\"n\":" + n + "}}");
                 sent.set(n);
             }
+            publishedNs.set(System.nanoTime());
         }, "publisher");
         publishing.start();
 
         awaitLong(() -> sent.get() >= MESSAGES / 5, "a fifth of the messages sent");
         final HttpResponse<String> drained = harness.http("POST", "/admin/drain",
-            "{\"reason\":\"test\",\"url\":\"" + second.webSocketUrl() + "\",\"reconnectInMs\":500}", true);
+            "{\"reason\":\"test\",\"url\":\"" + second.webSocketUrl() + "\",\"reconnectInMs\":1000}", true);
+        final int drainedAt = sent.get();
         assertThat(drained.statusCode()).as(drained.body()).isEqualTo(202);
         assertThat(GatewayHarness.json(drained.body()).path("sessions").asInt()).isEqualTo(CLIENTS);
 
         publishing.join(DEADLINE_MS);
         assertThat(publishing.isAlive()).isFalse();
-        publisher.awaitCount(MESSAGES, f -> "ack".equals(f.path("type").asText()), "every ack");
+        publisher.awaitTypeCount("ack", MESSAGES);
 
         awaitLong(() -> clients.stream().allMatch(c -> c.lastSeq() == MESSAGES), "every client has every message");
         awaitLong(() -> first.metrics().connections() == 0, "the first gateway empty");
+        System.out.println("drain: published in " + TimeUnit.NANOSECONDS.toMillis(publishedNs.get() - startNs) +
+            " ms, drained after message " + drainedAt + ", history retries " +
+            clients.stream().mapToInt(ResumingClient::historyRetries).sum() + ", connections " +
+            clients.stream().mapToInt(ResumingClient::connections).sum());
         for (final ResumingClient client : clients)
         {
             assertThat(client.delivered()).isEqualTo(MESSAGES);
@@ -107,14 +121,27 @@ class DrainTest
         awaitLong(() -> second.metrics().connections() == CLIENTS + 1, "every client on the second gateway once");
     }
 
-    private static void awaitLong(final BooleanSupplier condition, final String what)
+    private String describe()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < clients.size(); i++)
+        {
+            if (clients.get(i).lastSeq() != MESSAGES)
+            {
+                sb.append("\n client-").append(i).append(": ").append(clients.get(i).describe());
+            }
+        }
+        return sb.toString();
+    }
+
+    private void awaitLong(final BooleanSupplier condition, final String what)
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
         while (!condition.getAsBoolean())
         {
             if (System.nanoTime() - deadlineNs > 0)
             {
-                throw new AssertionError("timed out waiting for " + what);
+                throw new AssertionError("timed out waiting for " + what + describe());
             }
             if (Thread.currentThread().isInterrupted())
             {

@@ -50,6 +50,7 @@ public final class GatewayCore
     private final PendingRequests pending;
     private final ChannelSubscriptions channels;
     private final PresenceTracker presence;
+    private final HistoryThrottle historyThrottle;
     private final HostInbound inbound;
     private final Long2ObjectHashMap<GatewaySession> sessions = new Long2ObjectHashMap<>();
     private final Map<String, List<GatewaySession>> sessionsByUser = new HashMap<>();
@@ -87,6 +88,7 @@ public final class GatewayCore
             metrics, node.nodeId());
         this.presence = new PresenceTracker(links, sender, pending, frames, errors,
             context.requestTimeoutMs() * 1_000_000L);
+        this.historyThrottle = new HistoryThrottle(context.historyMaxInFlight(), 100_000);
         this.inbound = new HostInbound(links, pending, channels, presence, frames);
     }
 
@@ -331,6 +333,12 @@ public final class GatewayCore
      * @param limit   most messages.
      */
     public void history(
+        final RequestOrigin origin, final String channel, final long since, final long epoch, final int limit)
+    {
+        historyThrottle.submit(origin, frames, slot -> sendHistory(slot, channel, since, epoch, limit));
+    }
+
+    private void sendHistory(
         final RequestOrigin origin, final String channel, final long since, final long epoch, final int limit)
     {
         final int host = availableChannelHost(origin, channel);

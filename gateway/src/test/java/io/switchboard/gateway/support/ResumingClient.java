@@ -39,6 +39,7 @@ public final class ResumingClient
     private long dataMismatches;
     private long liveOrderViolations;
     private int connections;
+    private int historyRetries;
     private boolean historyInFlight;
 
     /**
@@ -94,6 +95,12 @@ public final class ResumingClient
         return url;
     }
 
+    /** @return history requests that failed and were asked again. */
+    public synchronized int historyRetries()
+    {
+        return historyRetries;
+    }
+
     /** @return connections opened. */
     public synchronized int connections()
     {
@@ -116,6 +123,16 @@ public final class ResumingClient
     public synchronized boolean isConnected()
     {
         return null != current && null != current.webSocket && !current.closed;
+    }
+
+    /**
+     * @return the client's state, for failure messages.
+     */
+    public synchronized String describe()
+    {
+        return "lastSeq=" + lastSeq + " target=" + targetSeq + " ahead=" + ahead.size() +
+            (ahead.isEmpty() ? "" : " from " + ahead.firstKey()) + " connections=" + connections +
+            " connected=" + isConnected() + " historyInFlight=" + historyInFlight + " url=" + url;
     }
 
     /**
@@ -159,6 +176,16 @@ public final class ResumingClient
             case "subscribed" -> onSubscribed(connection, frame);
             case "message" -> onMessage(connection, frame);
             case "history" -> onHistory(connection, frame);
+            case "error" ->
+            {
+                if ("history".equals(frame.path("ref").asText()))
+                {
+                    // The history request failed (host busy or lost): ask again shortly.
+                    historyInFlight = false;
+                    historyRetries++;
+                    scheduler.schedule(this::retryHistory, 50, TimeUnit.MILLISECONDS);
+                }
+            }
             case "drain" ->
             {
                 if (connection == current)
@@ -245,6 +272,14 @@ public final class ResumingClient
         }
     }
 
+    private synchronized void retryHistory()
+    {
+        if (null != current)
+        {
+            requestMissing(current);
+        }
+    }
+
     private void requestMissing(final Connection connection)
     {
         final boolean gapBeforeBuffered = !ahead.isEmpty() && ahead.firstKey() > lastSeq + 1;
@@ -254,7 +289,7 @@ public final class ResumingClient
         }
         historyInFlight = true;
         connection.webSocket.sendText("{\"type\":\"history\",\"channel\":\"" + channel + "\",\"since\":" + lastSeq +
-            ",\"epoch\":" + epoch + ",\"limit\":1000}", true);
+            ",\"epoch\":" + epoch + ",\"limit\":1000,\"ref\":\"history\"}", true);
     }
 
     private synchronized void onClosed(final Connection connection)

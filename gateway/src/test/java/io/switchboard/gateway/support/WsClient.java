@@ -29,6 +29,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable
 
     private final List<JsonNode> frames = new ArrayList<>();
     private final StringBuilder partial = new StringBuilder();
+    private final java.util.Map<String, Integer> countsByType = new java.util.HashMap<>();
     private final boolean reading;
     private WebSocket webSocket;
     private int closeCode;
@@ -126,6 +127,19 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable
     }
 
     /**
+     * @param type  frame type.
+     * @param count how many.
+     */
+    public synchronized void awaitTypeCount(final String type, final int count)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Await.DEADLINE_MS);
+        while (countsByType.getOrDefault(type, 0) < count)
+        {
+            waitUntil(deadlineNs, count + " " + type + " frames");
+        }
+    }
+
+    /**
      * @return the close code, waiting for the close.
      */
     public synchronized int awaitClose()
@@ -214,7 +228,9 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable
             {
                 try
                 {
-                    frames.add(MAPPER.readTree(partial.toString()));
+                    final JsonNode frame = MAPPER.readTree(partial.toString());
+                    frames.add(frame);
+                    countsByType.merge(frame.path("type").asText(), 1, Integer::sum);
                 }
                 catch (final Exception ex)
                 {
