@@ -2,11 +2,13 @@ package io.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.gateway.support.GatewayHarness;
+import io.switchboard.gateway.support.RawWebSocket;
 import io.switchboard.gateway.support.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -247,6 +249,33 @@ class WebSocketProtocolTest
         client.send("{\"type\":\"ping\",\"ref\":9}");
         assertThat(client.await("pong").path("ref").asInt()).isEqualTo(9);
         assertThat(client.isClosed()).isFalse();
+    }
+
+    @Test
+    void shouldAnswerInvalidUtf8WithAnErrorAndKeepTheConnection() throws Exception
+    {
+        try (RawWebSocket raw = RawWebSocket.connect(harness.gateway().port(),
+            "/ws?token=" + harness.token("frank", "general")))
+        {
+            assertThat(GatewayHarness.json(raw.readText()).path("type").asText()).isEqualTo("hello");
+
+            raw.sendText(new byte[]{ '{', '"', 't', 'y', 'p', 'e', '"', ':', '"', (byte)0xC0, (byte)0xAF, '"', '}' });
+            JsonNode frame = GatewayHarness.json(raw.readText());
+            while (!"error".equals(frame.path("type").asText()))
+            {
+                frame = GatewayHarness.json(raw.readText());
+            }
+            assertThat(frame.path("code").asText()).isEqualTo("bad_request");
+            assertThat(frame.path("message").asText()).contains("UTF-8");
+
+            raw.sendText("{\"type\":\"ping\",\"ref\":\"still-here\"}".getBytes(StandardCharsets.UTF_8));
+            JsonNode pong = GatewayHarness.json(raw.readText());
+            while (!"pong".equals(pong.path("type").asText()))
+            {
+                pong = GatewayHarness.json(raw.readText());
+            }
+            assertThat(pong.path("ref").asText()).isEqualTo("still-here");
+        }
     }
 
     @Test
