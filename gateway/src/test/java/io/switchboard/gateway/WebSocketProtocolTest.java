@@ -1,9 +1,14 @@
 package io.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.aeron.Publication;
+import io.switchboard.codecs.MessageHeaderEncoder;
+import io.switchboard.codecs.TransientEventEncoder;
+import io.switchboard.gateway.support.Await;
 import io.switchboard.gateway.support.GatewayHarness;
 import io.switchboard.gateway.support.RawWebSocket;
 import io.switchboard.gateway.support.WsClient;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -154,6 +159,47 @@ class WebSocketProtocolTest
         assertThat(event.path("event").asText()).isEqualTo("cursor");
         assertThat(event.path("user").asText()).isEqualTo("alice");
         assertThat(event.path("data").path("x").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldDropTransientEventsPastTheirTtl()
+    {
+        final WsClient bob = harness.connect("bob", "ttl-room");
+        bob.await("subscribed");
+        final long nowNs = System.currentTimeMillis() * 1_000_000L;
+        final Publication publication = harness.node().aeron().addPublication(
+            "aeron:ipc?term-length=1m", harness.node().context().streamIdOf(harness.node().context().nodeId()));
+        try
+        {
+            offerTransient(publication, "stale", nowNs - 10_000_000_000L);
+            offerTransient(publication, "fresh", nowNs);
+
+            bob.await(f -> "typing".equals(f.path("type").asText()) && "fresh".equals(f.path("user").asText()),
+                "the fresh typing");
+            assertThat(bob.matching(f -> "typing".equals(f.path("type").asText())))
+                .extracting(f -> f.path("user").asText()).containsExactly("fresh");
+        }
+        finally
+        {
+            publication.close();
+        }
+    }
+
+    private static void offerTransient(final Publication publication, final String user, final long tsNs)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        final TransientEventEncoder encoder = new TransientEventEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .nodeId(99)
+            .sessionId(1)
+            .timestampNs(tsNs)
+            .ttlMs(5000)
+            .channel("ttl-room")
+            .user(user)
+            .eventName("typing");
+        encoder.putPayload(new byte[0], 0, 0);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        Await.until(() -> publication.offer(buffer, 0, length) > 0, "offered");
     }
 
     @Test

@@ -117,6 +117,36 @@ public final class RawWebSocket implements AutoCloseable
     }
 
     /**
+     * Read (and drop) frames until the server's close frame, never answering pings.
+     *
+     * @return the close code.
+     * @throws IOException when the socket ends without a close frame.
+     */
+    public int readClose() throws IOException
+    {
+        while (true)
+        {
+            final int first = in.readUnsignedByte();
+            final int second = in.readUnsignedByte();
+            long length = second & 0x7f;
+            if (126 == length)
+            {
+                length = in.readUnsignedShort();
+            }
+            else if (127 == length)
+            {
+                length = in.readLong();
+            }
+            final byte[] payload = new byte[(int)length];
+            in.readFully(payload);
+            if ((first & 0x0f) == 0x8)
+            {
+                return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+            }
+        }
+    }
+
+    /**
      * Close the socket.
      *
      * @throws IOException when closing fails.

@@ -35,6 +35,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable
     private int closeCode;
     private String closeReason;
     private boolean closed;
+    private int pings;
 
     private WsClient(final boolean reading)
     {
@@ -136,6 +137,18 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable
         while (countsByType.getOrDefault(type, 0) < count)
         {
             waitUntil(deadlineNs, count + " " + type + " frames");
+        }
+    }
+
+    /**
+     * @param count server pings to wait for (the JDK client answers each with a pong).
+     */
+    public synchronized void awaitPings(final int count)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Await.DEADLINE_MS);
+        while (pings < count)
+        {
+            waitUntil(deadlineNs, count + " pings");
         }
     }
 
@@ -260,6 +273,11 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable
     /** {@inheritDoc} */
     public CompletionStage<?> onPing(final WebSocket webSocket, final ByteBuffer message)
     {
+        synchronized (this)
+        {
+            pings++;
+            notifyAll();
+        }
         if (reading)
         {
             webSocket.request(1);
