@@ -5,7 +5,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
@@ -17,6 +16,7 @@ import io.switchboard.gateway.auth.TokenService;
 import io.switchboard.gateway.core.GatewayCore;
 import io.switchboard.gateway.http.GatewayControl;
 import io.switchboard.gateway.http.HttpApiHandler;
+import io.switchboard.gateway.http.JsonHttpObjectAggregator;
 import io.switchboard.gateway.http.StaticFiles;
 import io.switchboard.gateway.session.ClientRequestParser;
 import io.switchboard.gateway.session.SessionHandler;
@@ -91,7 +91,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel>
         pipeline.addLast("idle", new IdleStateHandler(
             context.idleTimeoutMs(), context.heartbeatMs(), 0, TimeUnit.MILLISECONDS));
         pipeline.addLast("http", new HttpServerCodec());
-        pipeline.addLast("httpAggregator", new HttpObjectAggregator(MAX_HTTP_BODY));
+        pipeline.addLast("httpAggregator", new JsonHttpObjectAggregator(MAX_HTTP_BODY));
         pipeline.addLast("auth", new WebSocketAuthHandler(WEBSOCKET_PATH, tokens, proxy, control::isDraining));
         pipeline.addLast("webSocket", new WebSocketServerProtocolHandler(webSocketConfig));
         pipeline.addLast("fragments", new WebSocketFrameAggregator(context.maxFrameBytes()));

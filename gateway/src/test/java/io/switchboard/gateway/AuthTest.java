@@ -61,6 +61,9 @@ class AuthTest
             assertThat(client.awaitClose()).isEqualTo(GatewaySession.CLOSE_BAD_TOKEN);
             assertThat(client.matching(f -> "hello".equals(f.path("type").asText()))).isEmpty();
         }
+        final WsClient otherPath = WsClient.connect(harness.http(),
+            harness.gateway().webSocketUrl() + "/deeper?token=" + forged);
+        assertThat(otherPath.awaitClose()).isEqualTo(GatewaySession.CLOSE_BAD_TOKEN);
         final WsClient expiredClient = harness.connectWithToken(harness.gateway(), expired, true);
         expiredClient.awaitClose();
         assertThat(expiredClient.closeReason()).contains("expired");

@@ -62,6 +62,8 @@ class HttpApiTest
         assertError(harness.http("POST", "/api/tokens", "{\"channels\":[\"c\"]}", true), 400, "bad_request");
         assertError(harness.http("POST", "/admin/drain", "{\"url\":\"http://x\"}", true), 400, "bad_request");
         assertError(harness.http("GET", "/no/such/page.html", null, false), 404, "not_found");
+        assertError(harness.http("POST", "/api/publish",
+            "{\"channel\":\"c\",\"data\":\"" + "z".repeat(1100 * 1024) + "\"}", true), 413, "too_large");
     }
 
     private static void assertError(final HttpResponse<String> response, final int status, final String code)

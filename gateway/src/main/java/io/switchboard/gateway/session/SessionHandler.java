@@ -210,6 +210,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter
         }
 
         final Principal principal = channel.attr(WebSocketAuthHandler.PRINCIPAL).get();
+        if (null == principal)
+        {
+            GatewaySession.closeChannel(channel, GatewaySession.CLOSE_BAD_TOKEN, "not authenticated");
+            return;
+        }
         session = new GatewaySession(sessionIds.incrementAndGet(), principal.user(), channel, loopIndex(channel),
             metrics);
         limiter = new RateLimiter(context.ratePerSecond(), context.rateBurst(), context.floodRejections(),

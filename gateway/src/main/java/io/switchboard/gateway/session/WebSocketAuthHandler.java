@@ -66,7 +66,8 @@ public final class WebSocketAuthHandler extends ChannelInboundHandlerAdapter
             return;
         }
         final QueryStringDecoder query = new QueryStringDecoder(request.uri());
-        if (!path.equals(query.path()))
+        // Same paths as the WebSocket handshake handler, which also takes /ws/... and /ws?...
+        if (!path.equals(query.path()) && !query.path().startsWith(path + "/"))
         {
             ctx.fireChannelRead(msg);
             return;
