@@ -65,7 +65,8 @@ public final class Gateway implements GatewayControl, AutoCloseable
         this.tokens = new TokenService(context.jwtSecret());
         final boolean epoll = Epoll.isAvailable();
         final IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("switchboard-gw-accept"), ioHandlers);
+        this.acceptor = new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("switchboard-gw-accept"), ioHandlers);
         this.workers = new MultiThreadIoEventLoopGroup(
             context.httpThreads(), new DefaultThreadFactory("switchboard-gw-io"), ioHandlers);
         final List<EventLoop> loopList = new ArrayList<>();

@@ -16,10 +16,8 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
@@ -54,8 +52,7 @@ public final class GatewayCore
     private final HostInbound inbound;
     private final Long2ObjectHashMap<GatewaySession> sessions = new Long2ObjectHashMap<>();
     private final Map<String, List<GatewaySession>> sessionsByUser = new HashMap<>();
-    private final Map<String, Set<String>> joined = new HashMap<>();
-    private final Map<String, Set<String>> left = new HashMap<>();
+    private final Memberships memberships = new Memberships();
     private long apiMessages;
     private boolean draining;
     private boolean closed;
@@ -136,8 +133,7 @@ public final class GatewayCore
             return;
         }
         session.allowed.addAll(principal.channels());
-        session.allowed.addAll(joined.getOrDefault(session.user(), Set.of()));
-        session.allowed.removeAll(left.getOrDefault(session.user(), Set.of()));
+        memberships.applyTo(session.user(), session.allowed);
         session.registered = true;
         sessions.put(session.id(), session);
         sessionsByUser.computeIfAbsent(session.user(), u -> new ArrayList<>(1)).add(session);
@@ -226,7 +222,7 @@ public final class GatewayCore
         }
         final String id = null != messageId ? messageId :
             node.nodeId() + "-" + session.id() + "-" + (++session.messageCounter);
-        publish(new SessionOrigin(session, refJson), channel, session.user(), id, data);
+        publish(new SessionOrigin(session, refJson, errors), channel, session.user(), id, data);
     }
 
     /**
@@ -276,7 +272,7 @@ public final class GatewayCore
         {
             return;
         }
-        final int host = availableChannelHost(new SessionOrigin(session, refJson), channel);
+        final int host = availableChannelHost(new SessionOrigin(session, refJson, errors), channel);
         if (HostLinks.NO_HOST != host)
         {
             sender.sendTransient(host, session.id(), EpochClock.nanos(), ttlMs > 0 ? ttlMs : context.transientTtlMs(),
@@ -299,7 +295,7 @@ public final class GatewayCore
         {
             return;
         }
-        final int host = availableChannelHost(new SessionOrigin(session, refJson), channel);
+        final int host = availableChannelHost(new SessionOrigin(session, refJson, errors), channel);
         if (HostLinks.NO_HOST != host)
         {
             sender.react(host, EpochClock.nanos(), channel, target, session.user(), emoji);
@@ -322,7 +318,7 @@ public final class GatewayCore
         {
             return;
         }
-        history(new SessionOrigin(session, refJson), channel, since, epoch, limit);
+        history(new SessionOrigin(session, refJson, errors), channel, since, epoch, limit);
     }
 
     /**
@@ -371,7 +367,7 @@ public final class GatewayCore
     {
         if (!isGone(session))
         {
-            presence.query(users, new SessionOrigin(session, refJson));
+            presence.query(users, new SessionOrigin(session, refJson, errors));
         }
     }
 
@@ -408,12 +404,7 @@ public final class GatewayCore
     public void memberships(
         final String user, final Collection<String> join, final Collection<String> leave, final IntConsumer done)
     {
-        final Set<String> userJoined = joined.computeIfAbsent(user, u -> new HashSet<>());
-        final Set<String> userLeft = left.computeIfAbsent(user, u -> new HashSet<>());
-        userJoined.addAll(join);
-        userJoined.removeAll(leave);
-        userLeft.addAll(leave);
-        userLeft.removeAll(join);
+        this.memberships.change(user, join, leave);
 
         final List<GatewaySession> live = sessionsByUser.getOrDefault(user, List.of());
         for (final GatewaySession session : live)
@@ -558,50 +549,5 @@ public final class GatewayCore
     private static long reconnectDelay(final long upperBoundMs)
     {
         return upperBoundMs <= 0 ? 0 : ThreadLocalRandom.current().nextLong(upperBoundMs + 1);
-    }
-
-    /**
-     * Answers to a session's request go back to it as frames carrying the request's ref.
-     */
-    private final class SessionOrigin implements RequestOrigin
-    {
-        private final GatewaySession session;
-        private final String refJson;
-
-        SessionOrigin(final GatewaySession session, final String refJson)
-        {
-            this.session = session;
-            this.refJson = refJson;
-        }
-
-        public void onAck(
-            final ClientFrames frames, final String channel, final long seq, final long epoch, final String messageId)
-        {
-            if (!session.closed)
-            {
-                session.send(frames.ack(refJson, channel, seq, epoch, messageId));
-            }
-        }
-
-        public void onHistory(final ClientFrames frames, final io.switchboard.codecs.HistoryResponseDecoder decoder)
-        {
-            if (!session.closed)
-            {
-                session.send(frames.history(refJson, true, decoder));
-            }
-        }
-
-        public void onPresence(final ClientFrames frames, final List<UserStatus> updates)
-        {
-            if (!session.closed)
-            {
-                session.send(frames.presenceResult(refJson, updates));
-            }
-        }
-
-        public void onError(final ClientFrames frames, final String code, final String message, final String channel)
-        {
-            errors.send(session, code, message, refJson, channel);
-        }
     }
 }

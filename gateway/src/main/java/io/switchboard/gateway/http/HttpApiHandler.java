@@ -2,9 +2,7 @@ package io.switchboard.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,6 +29,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+
+import static io.switchboard.gateway.http.ApiArguments.body;
+import static io.switchboard.gateway.http.ApiArguments.name;
+import static io.switchboard.gateway.http.ApiArguments.names;
+import static io.switchboard.gateway.http.ApiArguments.number;
+import static io.switchboard.gateway.http.ApiArguments.optionalNumber;
+import static io.switchboard.gateway.http.ApiArguments.parameter;
 
 /**
  * The HTTP server API (DESIGN.md, "HTTP server API"), the health and metrics endpoints and the demo page, on the
@@ -95,7 +100,7 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
         {
             serve(ctx.channel(), request);
         }
-        catch (final BadRequest ex)
+        catch (final ApiException ex)
         {
             HttpResponses.error(ctx.channel(), request, ex.status, ex.code, ex.getMessage());
         }
@@ -136,11 +141,11 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
         ctx.close();
     }
 
-    private void serve(final Channel channel, final FullHttpRequest request) throws BadRequest
+    private void serve(final Channel channel, final FullHttpRequest request) throws ApiException
     {
         if (!request.decoderResult().isSuccess())
         {
-            throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed HTTP request");
+            throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed HTTP request");
         }
         final QueryStringDecoder query = new QueryStringDecoder(request.uri());
         final String path = query.path();
@@ -158,7 +163,7 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
                 case "/api/history" -> history(channel, keepAlive, expect(request, HttpMethod.GET), query);
                 case "/api/tokens" -> issueToken(channel, keepAlive, expect(request, HttpMethod.POST));
                 case "/admin/drain" -> drain(channel, keepAlive, expect(request, HttpMethod.POST));
-                default -> throw new BadRequest(HttpResponseStatus.NOT_FOUND, "not_found", "no endpoint " + path);
+                default -> throw new ApiException(HttpResponseStatus.NOT_FOUND, "not_found", "no endpoint " + path);
             }
             return;
         }
@@ -174,9 +179,9 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
     }
 
     private void publish(final Channel channel, final boolean keepAlive, final FullHttpRequest request)
-        throws BadRequest
+        throws ApiException
     {
-        final JsonNode body = body(request);
+        final JsonNode body = body(mapper, request);
         final String channelName = name(body, "channel", true);
         final String user = Optional.ofNullable(name(body, "user", false)).orElse("api");
         final String id = name(body, "id", false);
@@ -188,11 +193,11 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
         }
         catch (final Exception ex)
         {
-            throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request", "data cannot be encoded");
+            throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request", "data cannot be encoded");
         }
         if (payload.length > ClientRequestParser.MAX_PAYLOAD_BYTES)
         {
-            throw new BadRequest(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
+            throw new ApiException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
                 "data must be at most " + ClientRequestParser.MAX_PAYLOAD_BYTES + " bytes");
         }
         final HttpOrigin origin = new HttpOrigin(channel, keepAlive);
@@ -200,9 +205,9 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
     }
 
     private void memberships(final Channel channel, final boolean keepAlive, final FullHttpRequest request)
-        throws BadRequest
+        throws ApiException
     {
-        final JsonNode body = body(request);
+        final JsonNode body = body(mapper, request);
         final String user = name(body, "user", true);
         final List<String> join = names(body, "join");
         final List<String> leave = names(body, "leave");
@@ -214,13 +219,13 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
             {
                 case "join" -> join.add(single);
                 case "leave" -> leave.add(single);
-                default -> throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                default -> throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request",
                     "action must be \"join\" or \"leave\" when channel is given");
             }
         }
         if (join.isEmpty() && leave.isEmpty())
         {
-            throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request",
+            throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request",
                 "give join and/or leave (arrays of channels), or channel and action");
         }
         post(() -> core.memberships(user, join, leave, sessions ->
@@ -234,7 +239,7 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
 
     private void presence(
         final Channel channel, final boolean keepAlive, final FullHttpRequest request, final QueryStringDecoder query)
-        throws BadRequest
+        throws ApiException
     {
         final List<String> users = new ArrayList<>();
         for (final String value : query.parameters().getOrDefault("users", List.of()))
@@ -249,14 +254,14 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
         }
         if (users.isEmpty() || users.size() > context.maxWatchUsers())
         {
-            throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request",
+            throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request",
                 "users must list 1 to " + context.maxWatchUsers() + " users, comma-separated");
         }
         for (final String user : users)
         {
             if (!Names.isValid(user))
             {
-                throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request", "invalid user name");
+                throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request", "invalid user name");
             }
         }
         final HttpOrigin origin = new HttpOrigin(channel, keepAlive);
@@ -265,12 +270,12 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
 
     private void history(
         final Channel channel, final boolean keepAlive, final FullHttpRequest request, final QueryStringDecoder query)
-        throws BadRequest
+        throws ApiException
     {
         final String channelName = parameter(query, "channel");
         if (null == channelName || !Names.isValid(channelName))
         {
-            throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request", "channel is required");
+            throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request", "channel is required");
         }
         final long since = number(query, "since", 0);
         final long epoch = number(query, "epoch", 0);
@@ -280,20 +285,21 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
     }
 
     private void issueToken(final Channel channel, final boolean keepAlive, final FullHttpRequest request)
-        throws BadRequest
+        throws ApiException
     {
         if (!context.devMode())
         {
-            throw new BadRequest(HttpResponseStatus.NOT_FOUND, "not_found",
+            throw new ApiException(HttpResponseStatus.NOT_FOUND, "not_found",
                 "tokens are issued only in dev mode; sign them with the JWT secret in your backend");
         }
-        final JsonNode body = body(request);
+        final JsonNode body = body(mapper, request);
         final String user = name(body, "user", true);
         final List<String> channels = names(body, "channels");
         final JsonNode ttlNode = body.get("ttlSeconds");
         if (null != ttlNode && (!ttlNode.canConvertToLong() || !ttlNode.isIntegralNumber() || ttlNode.longValue() < 1))
         {
-            throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request", "ttlSeconds must be a positive integer");
+            throw new ApiException(
+                HttpResponseStatus.BAD_REQUEST, "bad_request", "ttlSeconds must be a positive integer");
         }
         final long ttlSeconds = null == ttlNode ? context.tokenTtlSeconds() : ttlNode.longValue();
         final ObjectNode answer = mapper.createObjectNode()
@@ -305,15 +311,15 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
     }
 
     private void drain(final Channel channel, final boolean keepAlive, final FullHttpRequest request)
-        throws BadRequest
+        throws ApiException
     {
-        final JsonNode body = request.content().isReadable() ? body(request) : mapper.createObjectNode();
+        final JsonNode body = request.content().isReadable() ? body(mapper, request) : mapper.createObjectNode();
         final String reason = null == body.get("reason") ? "gateway draining" : body.get("reason").asText();
         final JsonNode url = body.get("url");
         if (null != url && (!url.isTextual() || !(url.textValue().startsWith("ws://") ||
             url.textValue().startsWith("wss://"))))
         {
-            throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request", "url must be a ws:// or wss:// URL");
+            throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request", "url must be a ws:// or wss:// URL");
         }
         final long reconnectMs = optionalNumber(body, "reconnectInMs");
         final long graceMs = optionalNumber(body, "graceMs");
@@ -349,172 +355,50 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
 
     private void serveStatic(
         final Channel channel, final boolean keepAlive, final FullHttpRequest request, final String path)
-        throws BadRequest
+        throws ApiException
     {
         if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method()))
         {
-            throw new BadRequest(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET");
+            throw new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET");
         }
         final Optional<StaticFiles.StaticFile> file = staticFiles.find(path);
         if (file.isEmpty())
         {
-            throw new BadRequest(HttpResponseStatus.NOT_FOUND, "not_found", "no such page: " + path);
+            throw new ApiException(HttpResponseStatus.NOT_FOUND, "not_found", "no such page: " + path);
         }
         HttpResponses.write(channel, keepAlive, HttpResponseStatus.OK, file.get().contentType(),
             Unpooled.wrappedBuffer(file.get().bytes()));
     }
 
-    private void authorize(final FullHttpRequest request) throws BadRequest
+    private void authorize(final FullHttpRequest request) throws ApiException
     {
         final String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (null == header || !header.startsWith("Bearer "))
         {
-            throw new BadRequest(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
+            throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
                 "send the API key as Authorization: Bearer <key>");
         }
         final byte[] given = header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(given, apiKey))
         {
-            throw new BadRequest(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "wrong API key");
+            throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "wrong API key");
         }
     }
 
-    private static FullHttpRequest expect(final FullHttpRequest request, final HttpMethod method) throws BadRequest
+    private static FullHttpRequest expect(final FullHttpRequest request, final HttpMethod method) throws ApiException
     {
         if (!method.equals(request.method()))
         {
-            throw new BadRequest(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use " + method);
+            throw new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use " + method);
         }
         return request;
     }
 
-    private JsonNode body(final FullHttpRequest request) throws BadRequest
-    {
-        final JsonNode tree;
-        try
-        {
-            tree = mapper.readTree((java.io.InputStream)new ByteBufInputStream(request.content().duplicate()));
-        }
-        catch (final Exception ex)
-        {
-            throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request", "the body must be a JSON object");
-        }
-        if (null == tree || !tree.isObject())
-        {
-            throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request", "the body must be a JSON object");
-        }
-        return tree;
-    }
-
-    private static String name(final JsonNode body, final String field, final boolean required) throws BadRequest
-    {
-        final JsonNode node = body.get(field);
-        if (null == node || node.isNull())
-        {
-            if (required)
-            {
-                throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request", field + " is required");
-            }
-            return null;
-        }
-        if (!node.isTextual() || !Names.isValid(node.textValue()))
-        {
-            throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request",
-                field + " must be a string of 1 to " + Names.MAX_NAME_BYTES + " bytes without control characters");
-        }
-        return node.textValue();
-    }
-
-    private static List<String> names(final JsonNode body, final String field) throws BadRequest
-    {
-        final List<String> names = new ArrayList<>();
-        final JsonNode node = body.get(field);
-        if (null == node || node.isNull())
-        {
-            return names;
-        }
-        if (!node.isArray() || node.size() > ClientRequestParser.MAX_CHANNELS_PER_REQUEST)
-        {
-            throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request", field + " must be an array of names");
-        }
-        for (final JsonNode element : (ArrayNode)node)
-        {
-            if (!element.isTextual() || !Names.isValid(element.textValue()))
-            {
-                throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request",
-                    field + " must hold strings of 1 to " + Names.MAX_NAME_BYTES + " bytes");
-            }
-            if (!names.contains(element.textValue()))
-            {
-                names.add(element.textValue());
-            }
-        }
-        return names;
-    }
-
-    private static String parameter(final QueryStringDecoder query, final String name)
-    {
-        final List<String> values = query.parameters().get(name);
-        return null == values || values.isEmpty() ? null : values.get(0);
-    }
-
-    private static long number(final QueryStringDecoder query, final String name, final long defaultValue)
-        throws BadRequest
-    {
-        final String value = parameter(query, name);
-        if (null == value)
-        {
-            return defaultValue;
-        }
-        try
-        {
-            final long number = Long.parseLong(value);
-            if (number < 0)
-            {
-                throw new NumberFormatException();
-            }
-            return number;
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request", name + " must be an integer >= 0");
-        }
-    }
-
-    private static long optionalNumber(final JsonNode body, final String field) throws BadRequest
-    {
-        final JsonNode node = body.get(field);
-        if (null == node || node.isNull())
-        {
-            return -1;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0)
-        {
-            throw new BadRequest(HttpResponseStatus.BAD_REQUEST, "bad_request", field + " must be an integer >= 0");
-        }
-        return node.longValue();
-    }
-
-    private void post(final Runnable command) throws BadRequest
+    private void post(final Runnable command) throws ApiException
     {
         if (!core.post(command))
         {
-            throw new BadRequest(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", "the gateway is busy; retry");
-        }
-    }
-
-    private static final class BadRequest extends Exception
-    {
-        private static final long serialVersionUID = 1L;
-
-        private final transient HttpResponseStatus status;
-        private final String code;
-
-        BadRequest(final HttpResponseStatus status, final String code, final String message)
-        {
-            super(message, null, false, false);
-            this.status = status;
-            this.code = code;
+            throw new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", "the gateway is busy; retry");
         }
     }
 }
