@@ -53,6 +53,8 @@ public final class GatewayContext
     public static final String HEARTBEAT_MS_PROP = "switchboard.ws.heartbeatMs";
     /** Users one presence.watch or presence.query may name. */
     public static final String MAX_WATCH_USERS_PROP = "switchboard.presence.maxWatch";
+    /** A session's presence.watch is applied at most this often; a newer one waiting replaces an older. */
+    public static final String WATCH_INTERVAL_MS_PROP = "switchboard.presence.watchIntervalMs";
     /** Time to live of typing and other transient events. */
     public static final String TRANSIENT_TTL_MS_PROP = "switchboard.transient.ttlMs";
     /** Requests to hosts not answered within this fail with unavailable. */
@@ -86,6 +88,7 @@ public final class GatewayContext
     private long heartbeatMs = Long.getLong(HEARTBEAT_MS_PROP, 15_000);
     private int maxWatchUsers = Integer.getInteger(MAX_WATCH_USERS_PROP, 500);
     private int transientTtlMs = Integer.getInteger(TRANSIENT_TTL_MS_PROP, 5000);
+    private long watchIntervalMs = Long.getLong(WATCH_INTERVAL_MS_PROP, 200);
     private long requestTimeoutMs = Long.getLong(REQUEST_TIMEOUT_MS_PROP, 5000);
     private long tokenTtlSeconds = Long.getLong(TOKEN_TTL_SECONDS_PROP, 86_400);
     private int historyMaxInFlight = Integer.getInteger(HISTORY_MAX_IN_FLIGHT_PROP, 4);
@@ -122,6 +125,7 @@ public final class GatewayContext
             HEARTBEAT_MS_PROP + " must be >= 1 and below " + IDLE_TIMEOUT_MS_PROP + ": " + heartbeatMs);
         require(maxWatchUsers >= 1 && maxWatchUsers <= 10_000,
             MAX_WATCH_USERS_PROP + " must be in 1..10000: " + maxWatchUsers);
+        require(watchIntervalMs >= 0, WATCH_INTERVAL_MS_PROP + " must be >= 0: " + watchIntervalMs);
         require(transientTtlMs >= 1, TRANSIENT_TTL_MS_PROP + " must be >= 1: " + transientTtlMs);
         require(requestTimeoutMs >= 1, REQUEST_TIMEOUT_MS_PROP + " must be >= 1: " + requestTimeoutMs);
         require(historyMaxInFlight >= 1, HISTORY_MAX_IN_FLIGHT_PROP + " must be >= 1: " + historyMaxInFlight);
@@ -494,6 +498,19 @@ public final class GatewayContext
     public GatewayContext historyMaxInFlight(final int historyMaxInFlight)
     {
         this.historyMaxInFlight = historyMaxInFlight;
+        return this;
+    }
+
+    /** @return least time between two presence.watch applied for one session. */
+    public long watchIntervalMs()
+    {
+        return watchIntervalMs;
+    }
+
+    /** @param watchIntervalMs least time between two presence.watch applied for one session. @return this. */
+    public GatewayContext watchIntervalMs(final long watchIntervalMs)
+    {
+        this.watchIntervalMs = watchIntervalMs;
         return this;
     }
 }

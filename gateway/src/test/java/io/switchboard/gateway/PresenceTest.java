@@ -79,6 +79,24 @@ class PresenceTest
     }
 
     @Test
+    void shouldKeepOnlyTheNewestViewportOfABurstOfWatches()
+    {
+        final WsClient alice = harness.connect("alice");
+        final WsClient carol = harness.connect("carol");
+
+        carol.send("{\"type\":\"presence.watch\",\"users\":[\"alice\"]}");
+        carol.send("{\"type\":\"presence.watch\",\"users\":[\"alice\",\"bob\"]}");
+        carol.send("{\"type\":\"presence.watch\",\"users\":[\"zed\"]}");
+        carol.await(statusIs("zed", "offline"), "zed offline");
+
+        alice.send("{\"type\":\"presence.set\",\"status\":\"away\"}");
+        final WsClient zed = harness.connect("zed");
+        carol.await(statusIs("zed", "online"), "zed online");
+        assertThat(carol.matching(statusIs("alice", "away"))).isEmpty();
+        assertThat(zed.isClosed()).isFalse();
+    }
+
+    @Test
     void shouldAnswerQueriesOverWebSocketAndHttp()
     {
         final WsClient alice = harness.connect("alice");

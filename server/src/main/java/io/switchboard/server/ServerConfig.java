@@ -190,6 +190,7 @@ public final class ServerConfig
         Map.entry(GatewayContext.HEARTBEAT_MS_PROP, "server heartbeat period"),
         Map.entry(GatewayContext.MAX_WATCH_USERS_PROP, "users per presence watch or query"),
         Map.entry(GatewayContext.TRANSIENT_TTL_MS_PROP, "transient event TTL"),
+        Map.entry(GatewayContext.WATCH_INTERVAL_MS_PROP, "least time between two presence watches of a session"),
         Map.entry(GatewayContext.REQUEST_TIMEOUT_MS_PROP, "host request timeout"),
         Map.entry(GatewayContext.TOKEN_TTL_SECONDS_PROP, "lifetime of dev tokens"),
         Map.entry(GatewayContext.HISTORY_MAX_IN_FLIGHT_PROP, "history requests in flight"),
@@ -260,6 +261,7 @@ public final class ServerConfig
             case GatewayContext.HEARTBEAT_MS_PROP -> context.heartbeatMs(Long.parseLong(value));
             case GatewayContext.MAX_WATCH_USERS_PROP -> context.maxWatchUsers(Integer.parseInt(value));
             case GatewayContext.TRANSIENT_TTL_MS_PROP -> context.transientTtlMs(Integer.parseInt(value));
+            case GatewayContext.WATCH_INTERVAL_MS_PROP -> context.watchIntervalMs(Long.parseLong(value));
             case GatewayContext.REQUEST_TIMEOUT_MS_PROP -> context.requestTimeoutMs(Long.parseLong(value));
             case GatewayContext.TOKEN_TTL_SECONDS_PROP -> context.tokenTtlSeconds(Long.parseLong(value));
             case GatewayContext.HISTORY_MAX_IN_FLIGHT_PROP -> context.historyMaxInFlight(Integer.parseInt(value));

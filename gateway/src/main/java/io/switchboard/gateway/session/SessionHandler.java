@@ -54,6 +54,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter
     private ChannelHandlerContext ctx;
     private GatewaySession session;
     private RateLimiter limiter;
+    private ClientRequest.Watch pendingWatch;
+    private long lastWatchNs = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
     /**
      * @param core       the gateway core.
@@ -274,8 +276,47 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter
             session.send(frames.pong(ping.ref()));
             return;
         }
+        if (request instanceof ClientRequest.Watch watch)
+        {
+            onWatch(watch);
+            return;
+        }
         final GatewaySession target = session;
         submit(() -> request.applyTo(core, target));
+    }
+
+    private void onWatch(final ClientRequest.Watch watch)
+    {
+        // Viewports change in bursts (scrolling): apply at most one per interval, always the newest.
+        final long nowNs = System.nanoTime();
+        final long intervalNs = TimeUnit.MILLISECONDS.toNanos(context.watchIntervalMs());
+        if (null == pendingWatch && nowNs - lastWatchNs >= intervalNs)
+        {
+            applyWatch(watch, nowNs);
+            return;
+        }
+        if (null == pendingWatch)
+        {
+            ctx.executor().schedule(this::applyPendingWatch, intervalNs - (nowNs - lastWatchNs), TimeUnit.NANOSECONDS);
+        }
+        pendingWatch = watch;
+    }
+
+    private void applyPendingWatch()
+    {
+        final ClientRequest.Watch watch = pendingWatch;
+        pendingWatch = null;
+        if (null != watch && null != session && !session.isClosing())
+        {
+            applyWatch(watch, System.nanoTime());
+        }
+    }
+
+    private void applyWatch(final ClientRequest.Watch watch, final long nowNs)
+    {
+        lastWatchNs = nowNs;
+        final GatewaySession target = session;
+        submit(() -> watch.applyTo(core, target));
     }
 
     private void sendError(final String code, final String message, final String ref)
