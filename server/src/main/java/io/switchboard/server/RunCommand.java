@@ -1,5 +1,7 @@
 package io.switchboard.server;
 
+import io.switchboard.gateway.Gateway;
+import io.switchboard.gateway.GatewayContext;
 import io.switchboard.transport.EngineWiring;
 import io.switchboard.transport.NodeContext;
 import io.switchboard.transport.Role;
@@ -84,11 +86,17 @@ final class RunCommand implements Callable<Integer>
     Integer presenceShards;
 
     @Option(names = "--port", paramLabel = "PORT",
-        description = "Gateway HTTP/WebSocket port (gateway role). Default: 8080.")
+        description = "Gateway HTTP/WebSocket port (gateway role), bound on switchboard.http.host "
+            + "(127.0.0.1 by default). Default: 8080.")
     Integer port;
 
     @Option(names = "--api-key", paramLabel = "KEY", description = "HTTP API key. Default: generated and printed.")
     String apiKey;
+
+    private static boolean servesGateway(final NodeContext context)
+    {
+        return context.roles().contains(Role.GATEWAY) || context.roles().contains(Role.API);
+    }
 
     public Integer call()
     {
@@ -107,14 +115,20 @@ final class RunCommand implements Callable<Integer>
         flags.put("switchboard.shard.wait", shardWait);
         flags.put(NodeContext.CHANNEL_SHARDS_PROP, null == channelShards ? null : channelShards.toString());
         flags.put(NodeContext.PRESENCE_SHARDS_PROP, null == presenceShards ? null : presenceShards.toString());
-        flags.put("switchboard.http.port", null == port ? null : port.toString());
-        flags.put("switchboard.api.key", apiKey);
+        flags.put(GatewayContext.HTTP_PORT_PROP, null == port ? null : port.toString());
+        flags.put(GatewayContext.API_KEY_PROP, apiKey);
 
         final NodeContext context;
+        final GatewayContext gatewayContext;
         try
         {
             final ServerConfig config = ServerConfig.load(configFile, System.getenv(), flags);
             context = config.toNodeContext().conclude();
+            gatewayContext = config.toGatewayContext();
+            if (servesGateway(context))
+            {
+                gatewayContext.conclude();
+            }
         }
         catch (final IllegalArgumentException ex)
         {
@@ -123,10 +137,32 @@ final class RunCommand implements Callable<Integer>
         }
 
         final SwitchboardNode node = SwitchboardNode.launch(context, new EngineWiring());
-        if (context.roles().contains(Role.GATEWAY) || context.roles().contains(Role.API))
+        final Gateway gateway;
+        try
         {
-            LOG.warn("gateway/api roles: the WebSocket gateway and HTTP API are not built yet (issue 4); "
-                + "this node serves Aeron clients only");
+            gateway = servesGateway(context) ? Gateway.launch(gatewayContext, node) : null;
+        }
+        catch (final RuntimeException ex)
+        {
+            System.err.println("switchboard: gateway did not start: " + ex.getMessage() +
+                (null == ex.getCause() ? "" : " (" + ex.getCause().getMessage() + ")"));
+            node.close();
+            return 1;
+        }
+        if (null != gateway)
+        {
+            final String base = "http://" + gatewayContext.httpHost() + ":" + gateway.port();
+            System.out.println("switchboard: gateway at " + base + "  (WebSocket " + gateway.webSocketUrl() + ")");
+            if (gatewayContext.apiKeyGenerated())
+            {
+                System.out.println("switchboard: API key (generated; pass --api-key to choose one): " +
+                    gatewayContext.apiKey());
+            }
+            if (gatewayContext.devMode())
+            {
+                System.out.println("switchboard: dev mode: curl -H 'Authorization: Bearer <api key>' -d " +
+                    "'{\"user\":\"alice\",\"channels\":[\"general\"]}' " + base + "/api/tokens");
+            }
         }
         LOG.info("Aeron driver directory {} (counters: ./switchboard stat --aeron-dir {})",
             node.aeronDirectoryName(), node.aeronDirectoryName());
@@ -135,6 +171,10 @@ final class RunCommand implements Callable<Integer>
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             LOG.info("shutdown requested: draining and stopping");
+            if (null != gateway)
+            {
+                gateway.drainAndClose("server shutting down");
+            }
             node.close();
             stopped.countDown();
         }, "switchboard-shutdown"));

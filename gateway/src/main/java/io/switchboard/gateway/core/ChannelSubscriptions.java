@@ -1,0 +1,399 @@
+package io.switchboard.gateway.core;
+
+import io.switchboard.codecs.ChannelEventDecoder;
+import io.switchboard.codecs.ReactionBatchDecoder;
+import io.switchboard.codecs.TransientEventDecoder;
+import io.switchboard.engine.OutboundSink;
+import io.switchboard.gateway.GatewayMetrics;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The gateway's channels: one subscription per channel at its host however many local sessions want it, the local
+ * subscriber lists, and delivery of channel events, transients and reaction batches to them (encoded once).
+ * <p>
+ * A lost host makes its channels unavailable: sessions get an {@code unavailable} error naming the channel, and the
+ * gateway subscribes again when the host is back (or retries every second while a subscription is refused), telling
+ * every session where the renewed subscription starts so it can fetch what it missed from history.
+ * <p>
+ * Not thread-safe: belongs to the gateway core's thread.
+ */
+final class ChannelSubscriptions
+{
+    private static final long RETRY_NS = 1_000_000_000L;
+
+    private final Map<String, LocalChannel> channels = new HashMap<>();
+    private final HostLinks links;
+    private final HostSender sender;
+    private final PendingRequests pending;
+    private final ClientFrames frames;
+    private final Errors errors;
+    private final FanOut fanOut;
+    private final GatewayMetrics metrics;
+    private final int selfNodeId;
+    private final List<String> emoji = new ArrayList<>();
+    private long[] counts = new long[64];
+
+    ChannelSubscriptions(
+        final HostLinks links,
+        final HostSender sender,
+        final PendingRequests pending,
+        final ClientFrames frames,
+        final Errors errors,
+        final FanOut fanOut,
+        final GatewayMetrics metrics,
+        final int selfNodeId)
+    {
+        this.links = links;
+        this.sender = sender;
+        this.pending = pending;
+        this.frames = frames;
+        this.errors = errors;
+        this.fanOut = fanOut;
+        this.metrics = metrics;
+        this.selfNodeId = selfNodeId;
+    }
+
+    int channelCount()
+    {
+        return channels.size();
+    }
+
+    void subscribe(final GatewaySession session, final Collection<String> names, final String refJson)
+    {
+        if (names.isEmpty())
+        {
+            return;
+        }
+        final SubscribeBatch batch = new SubscribeBatch(session, refJson, names.size());
+        for (final String name : names)
+        {
+            subscribeOne(session, name, batch);
+        }
+    }
+
+    private void subscribeOne(final GatewaySession session, final String name, final SubscribeBatch batch)
+    {
+        LocalChannel channel = channels.get(name);
+        if (null == channel)
+        {
+            final int host = links.channelHostOf(name);
+            if (HostLinks.NO_HOST == host)
+            {
+                batch.failed(frames, errors, "unavailable", "no channel host is configured", name);
+                return;
+            }
+            channel = new LocalChannel(name, host);
+            channels.put(name, channel);
+            requestSubscription(channel);
+        }
+        if (session.subscribed.add(name))
+        {
+            channel.add(session);
+        }
+
+        switch (channel.state)
+        {
+            case LocalChannel.SUBSCRIBED -> batch.resolved(frames, name, channel.seq, channel.epoch);
+            case LocalChannel.SUBSCRIBING -> channel.waiting.add(batch);
+            default -> batch.failed(frames, errors, "unavailable",
+                "the channel's host is unavailable; the subscription resumes when it returns", name);
+        }
+    }
+
+    void unsubscribe(final GatewaySession session, final String name)
+    {
+        if (!session.subscribed.remove(name))
+        {
+            return;
+        }
+        final LocalChannel channel = channels.get(name);
+        if (null != channel && channel.remove(session) && channel.sessions.isEmpty())
+        {
+            drop(channel);
+        }
+    }
+
+    void removeSession(final GatewaySession session)
+    {
+        for (final String name : new ArrayList<>(session.subscribed))
+        {
+            unsubscribe(session, name);
+        }
+    }
+
+    void onSubscribed(final long correlationId, final long seq, final long epoch, final String name)
+    {
+        pending.remove(correlationId);
+        final LocalChannel channel = channels.get(name);
+        if (null == channel || channel.subscribeCorrelationId != correlationId)
+        {
+            return;
+        }
+
+        final boolean resumed = channel.wasSubscribed;
+        channel.state = LocalChannel.SUBSCRIBED;
+        channel.wasSubscribed = true;
+        if (channel.epoch != epoch || seq > channel.seq)
+        {
+            channel.epoch = epoch;
+            channel.seq = seq;
+        }
+
+        final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
+        final List<SubscribeBatch> waiting = new ArrayList<>(channel.waiting);
+        channel.waiting.clear();
+        for (final SubscribeBatch batch : waiting)
+        {
+            answered.add(batch.session());
+            batch.resolved(frames, name, channel.seq, channel.epoch);
+        }
+        if (resumed)
+        {
+            final List<ClientFrames.SubscribedChannel> start =
+                List.of(new ClientFrames.SubscribedChannel(name, channel.seq, channel.epoch));
+            for (final GatewaySession session : channel.sessions)
+            {
+                if (!answered.contains(session) && !session.closed)
+                {
+                    session.send(frames.subscribed(null, start));
+                }
+            }
+        }
+    }
+
+    /**
+     * @param failed  the subscription request that failed (error answer or timeout).
+     * @param code    client error code.
+     * @param message why.
+     */
+    void onSubscribeFailed(final PendingRequests.Pending failed, final String code, final String message)
+    {
+        final LocalChannel channel = (LocalChannel)failed.attachment;
+        if (channels.get(channel.name) != channel || channel.subscribeCorrelationId != failed.correlationId)
+        {
+            return;
+        }
+        if ("unavailable".equals(code))
+        {
+            becomeUnavailable(channel, message);
+            return;
+        }
+
+        // A refusal that retrying cannot fix (a bad name): nobody stays subscribed.
+        channels.remove(channel.name);
+        final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (final SubscribeBatch batch : channel.waiting)
+        {
+            answered.add(batch.session());
+            batch.failed(frames, errors, code, message, channel.name);
+        }
+        channel.waiting.clear();
+        for (final GatewaySession session : channel.sessions)
+        {
+            session.subscribed.remove(channel.name);
+            if (!answered.contains(session))
+            {
+                errors.send(session, code, message, null, channel.name);
+            }
+        }
+    }
+
+    void onHostLost(final int host)
+    {
+        for (final LocalChannel channel : channels.values())
+        {
+            if (channel.host != host)
+            {
+                continue;
+            }
+            final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (final SubscribeBatch batch : channel.waiting)
+            {
+                answered.add(batch.session());
+            }
+            becomeUnavailable(channel, "the channel's host was lost; the subscription resumes when it returns");
+            for (final GatewaySession session : channel.sessions)
+            {
+                if (!answered.contains(session))
+                {
+                    errors.send(session, "unavailable",
+                        "the channel's host was lost; the subscription resumes when it returns", null, channel.name);
+                }
+            }
+        }
+    }
+
+    void onHostUp(final int host)
+    {
+        for (final LocalChannel channel : channels.values())
+        {
+            if (channel.host == host && LocalChannel.UNAVAILABLE == channel.state)
+            {
+                requestSubscription(channel);
+            }
+        }
+    }
+
+    void retryUnavailable(final long nowNs)
+    {
+        for (final LocalChannel channel : channels.values())
+        {
+            if (LocalChannel.UNAVAILABLE == channel.state && links.isAvailable(channel.host) &&
+                nowNs - channel.nextRetryNs >= 0)
+            {
+                requestSubscription(channel);
+            }
+        }
+    }
+
+    void onChannelEvent(final ChannelEventDecoder decoder)
+    {
+        final long seq = decoder.seq();
+        final long epoch = decoder.epoch();
+        final long timestampNs = decoder.timestampNs();
+        final String name = decoder.channel();
+        final LocalChannel channel = channels.get(name);
+        if (null == channel || channel.sessions.isEmpty())
+        {
+            return;
+        }
+        if (epoch == channel.epoch)
+        {
+            if (seq <= channel.seq)
+            {
+                return;
+            }
+            if (seq > channel.seq + 1)
+            {
+                metrics.gap();
+            }
+        }
+        channel.seq = seq;
+        channel.epoch = epoch;
+
+        final String user = decoder.user();
+        final String messageId = decoder.messageId();
+        final int length = decoder.payloadLength();
+        final byte[] payload = frames.scratch(length);
+        decoder.getPayload(payload, 0, length);
+        fanOut.send(channel.sessionsByLoop(fanOut.loopCount()),
+            frames.message(name, seq, epoch, messageId, user, timestampNs, payload, length), -1, timestampNs);
+    }
+
+    void onTransientEvent(final TransientEventDecoder decoder)
+    {
+        final int originNode = decoder.nodeId();
+        final long originSession = decoder.sessionId();
+        final long timestampNs = decoder.timestampNs();
+        final int ttlMs = decoder.ttlMs();
+        final String name = decoder.channel();
+        final LocalChannel channel = channels.get(name);
+        if (null == channel || channel.sessions.isEmpty())
+        {
+            return;
+        }
+        if (EpochClock.nanos() - timestampNs > ttlMs * 1_000_000L)
+        {
+            metrics.transientExpired();
+            return;
+        }
+
+        final String user = decoder.user();
+        final String event = decoder.eventName();
+        final int length = decoder.payloadLength();
+        final byte[] payload = frames.scratch(length);
+        decoder.getPayload(payload, 0, length);
+        fanOut.send(channel.sessionsByLoop(fanOut.loopCount()),
+            "typing".equals(event) ?
+                frames.typing(name, user, timestampNs) :
+                frames.transientEvent(name, user, event, timestampNs, payload, length),
+            originNode == selfNodeId ? originSession : -1, 0);
+    }
+
+    void onReactionBatch(final ReactionBatchDecoder decoder)
+    {
+        emoji.clear();
+        final ReactionBatchDecoder.CountsDecoder group = decoder.counts();
+        if (counts.length < group.count())
+        {
+            counts = new long[group.count()];
+        }
+        for (final ReactionBatchDecoder.CountsDecoder count : group)
+        {
+            counts[emoji.size()] = count.reactions();
+            emoji.add(count.emoji());
+        }
+        final String name = decoder.channel();
+        final String target = decoder.target();
+        final LocalChannel channel = channels.get(name);
+        if (null == channel || channel.sessions.isEmpty() || emoji.isEmpty())
+        {
+            return;
+        }
+        fanOut.send(channel.sessionsByLoop(fanOut.loopCount()), frames.reactions(name, target, emoji, counts), -1, 0);
+    }
+
+    private void requestSubscription(final LocalChannel channel)
+    {
+        if (!links.isAvailable(channel.host))
+        {
+            channel.state = LocalChannel.UNAVAILABLE;
+            return;
+        }
+        final PendingRequests.Pending request =
+            pending.add(PendingRequests.SUBSCRIBE, channel.host, channel.name, null, channel);
+        channel.subscribeCorrelationId = request.correlationId;
+        channel.state = LocalChannel.SUBSCRIBING;
+        final int result = sender.subscribe(channel.host, request.correlationId, channel.name);
+        if (OutboundSink.SENT != result)
+        {
+            pending.remove(request.correlationId);
+            becomeUnavailable(channel, "the channel's host did not take the subscription (" + describe(result) + ")");
+        }
+    }
+
+    private void becomeUnavailable(final LocalChannel channel, final String message)
+    {
+        channel.state = LocalChannel.UNAVAILABLE;
+        channel.nextRetryNs = System.nanoTime() + RETRY_NS;
+        final List<SubscribeBatch> waiting = new ArrayList<>(channel.waiting);
+        channel.waiting.clear();
+        for (final SubscribeBatch batch : waiting)
+        {
+            batch.failed(frames, errors, "unavailable", message, channel.name);
+        }
+    }
+
+    private void drop(final LocalChannel channel)
+    {
+        channels.remove(channel.name);
+        for (final SubscribeBatch batch : channel.waiting)
+        {
+            batch.cancelled(frames);
+        }
+        channel.waiting.clear();
+        if (LocalChannel.UNAVAILABLE != channel.state && links.isAvailable(channel.host))
+        {
+            sender.unsubscribe(channel.host, 0, channel.name);
+        }
+    }
+
+    static String describe(final int sinkResult)
+    {
+        return switch (sinkResult)
+        {
+            case OutboundSink.BACK_PRESSURED -> "back-pressured";
+            case OutboundSink.TOO_LARGE -> "too large";
+            case OutboundSink.NOT_CONNECTED -> "not connected";
+            default -> "result " + sinkResult;
+        };
+    }
+}

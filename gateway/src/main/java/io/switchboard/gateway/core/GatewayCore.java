@@ -1,0 +1,553 @@
+package io.switchboard.gateway.core;
+
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.switchboard.codecs.PresenceStatus;
+import io.switchboard.engine.OutboundSink;
+import io.switchboard.gateway.GatewayContext;
+import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.auth.Principal;
+import io.switchboard.transport.NodeAgent;
+import io.switchboard.transport.NodeContext;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntConsumer;
+
+/**
+ * The gateway's single owner of shared state: sessions, allowed channels, the per-channel local subscriber lists,
+ * pending requests to hosts and presence watches. It runs on the node agent's thread; Netty event loops and the
+ * HTTP API never touch this state, they {@link #post} commands, and answers travel back as writes to connections.
+ * <p>
+ * Every client request is checked here against the session's allowed channels, so nothing a client sends reaches a
+ * channel it is not allowed into.
+ * <p>
+ * Thread-safety: {@link #post} from any thread; everything else on the node agent's thread only.
+ */
+public final class GatewayCore
+{
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayCore.class);
+    private static final byte[] NO_DATA = new byte[0];
+
+    private final GatewayContext context;
+    private final NodeContext node;
+    private final NodeAgent agent;
+    private final GatewayMetrics metrics;
+    private final ClientFrames frames = new ClientFrames(PooledByteBufAllocator.DEFAULT);
+    private final Errors errors;
+    private final HostLinks links;
+    private final HostSender sender;
+    private final PendingRequests pending;
+    private final ChannelSubscriptions channels;
+    private final PresenceTracker presence;
+    private final HistoryThrottle historyThrottle;
+    private final HostInbound inbound;
+    private final Long2ObjectHashMap<GatewaySession> sessions = new Long2ObjectHashMap<>();
+    private final Map<String, List<GatewaySession>> sessionsByUser = new HashMap<>();
+    private final Memberships memberships = new Memberships();
+    private long apiMessages;
+    private boolean draining;
+    private boolean closed;
+
+    /**
+     * Create on the node agent's thread (it reads the peer directory).
+     *
+     * @param context gateway configuration, concluded.
+     * @param node    the node's configuration.
+     * @param agent   the node agent whose thread runs this core.
+     * @param metrics the gateway's meters.
+     * @param loops   the event loops sessions live on, indexed as {@link GatewaySession#loopIndex()}.
+     */
+    public GatewayCore(
+        final GatewayContext context,
+        final NodeContext node,
+        final NodeAgent agent,
+        final GatewayMetrics metrics,
+        final EventLoop[] loops)
+    {
+        this.context = context;
+        this.node = node;
+        this.agent = agent;
+        this.metrics = metrics;
+        this.errors = new Errors(frames, metrics);
+        this.links = new HostLinks(node, agent.peers());
+        this.sender = new HostSender(agent.peers(), node.nodeId());
+        this.pending = new PendingRequests(context.requestTimeoutMs() * 1_000_000L);
+        this.channels = new ChannelSubscriptions(links, sender, pending, frames, errors, new FanOut(loops, metrics),
+            metrics, node.nodeId());
+        this.presence = new PresenceTracker(links, sender, pending, frames, errors,
+            context.requestTimeoutMs() * 1_000_000L);
+        this.historyThrottle = new HistoryThrottle(context.historyMaxInFlight(), 100_000);
+        this.inbound = new HostInbound(links, pending, channels, presence, frames);
+    }
+
+    /**
+     * @return the handler to register with the node agent for the templates hosts send to gateways, and as a peer
+     * listener.
+     */
+    public HostInbound inbound()
+    {
+        return inbound;
+    }
+
+    /**
+     * Run a command on the core's thread; exceptions are logged, never thrown into the agent.
+     *
+     * @param command to run.
+     * @return false when the queue is full: the caller holds the command and retries.
+     */
+    public boolean post(final Runnable command)
+    {
+        return agent.post(() ->
+        {
+            try
+            {
+                command.run();
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.error("gateway command failed", ex);
+            }
+        });
+    }
+
+    /**
+     * A connection passed authentication: send hello, register with presence, subscribe the allowed channels.
+     *
+     * @param session   the new session.
+     * @param principal who it is and what it may use.
+     */
+    public void register(final GatewaySession session, final Principal principal)
+    {
+        if (closed)
+        {
+            session.close(GatewaySession.CLOSE_GOING_AWAY, "gateway closed");
+            return;
+        }
+        session.allowed.addAll(principal.channels());
+        memberships.applyTo(session.user(), session.allowed);
+        session.registered = true;
+        sessions.put(session.id(), session);
+        sessionsByUser.computeIfAbsent(session.user(), u -> new ArrayList<>(1)).add(session);
+        session.send(frames.hello(session.user(), session.id(), node.nodeName(), node.region(),
+            new TreeSet<>(session.allowed), context.heartbeatMs()));
+        presence.connect(session);
+        channels.subscribe(session, new ArrayList<>(session.allowed), null);
+        if (draining)
+        {
+            session.send(frames.drain("gateway draining", reconnectDelay(context.drainReconnectMs()),
+                context.drainUrl()));
+        }
+    }
+
+    /**
+     * A connection closed.
+     *
+     * @param session that closed.
+     */
+    public void unregister(final GatewaySession session)
+    {
+        if (!session.registered || session.closed)
+        {
+            session.closed = true;
+            return;
+        }
+        session.closed = true;
+        sessions.remove(session.id());
+        final List<GatewaySession> ofUser = sessionsByUser.get(session.user());
+        if (null != ofUser)
+        {
+            ofUser.remove(session);
+            if (ofUser.isEmpty())
+            {
+                sessionsByUser.remove(session.user());
+            }
+        }
+        channels.removeSession(session);
+        presence.disconnect(session);
+    }
+
+    /**
+     * @param session  asking.
+     * @param names    channels.
+     * @param refJson  the request's ref.
+     */
+    public void subscribe(final GatewaySession session, final List<String> names, final String refJson)
+    {
+        if (isGone(session) || !allowed(session, names, refJson))
+        {
+            return;
+        }
+        channels.subscribe(session, names, refJson);
+    }
+
+    /**
+     * @param session asking.
+     * @param names   channels.
+     */
+    public void unsubscribe(final GatewaySession session, final List<String> names)
+    {
+        if (isGone(session))
+        {
+            return;
+        }
+        for (final String name : names)
+        {
+            channels.unsubscribe(session, name);
+        }
+    }
+
+    /**
+     * @param session   publishing.
+     * @param channel   where.
+     * @param messageId the client's id, or null to assign one.
+     * @param data      JSON payload.
+     * @param refJson   the request's ref.
+     */
+    public void publish(
+        final GatewaySession session, final String channel, final String messageId, final byte[] data,
+        final String refJson)
+    {
+        if (isGone(session) || !allowed(session, List.of(channel), refJson))
+        {
+            return;
+        }
+        final String id = null != messageId ? messageId :
+            node.nodeId() + "-" + session.id() + "-" + (++session.messageCounter);
+        publish(new SessionOrigin(session, refJson, errors), channel, session.user(), id, data);
+    }
+
+    /**
+     * @param origin    where the ack or error goes.
+     * @param channel   where.
+     * @param user      publisher.
+     * @param messageId id, or null to assign one.
+     * @param data      JSON payload.
+     */
+    public void publish(
+        final RequestOrigin origin, final String channel, final String user, final String messageId, final byte[] data)
+    {
+        final String id = null != messageId ? messageId : "api-" + node.nodeId() + "-" + (++apiMessages);
+        final int host = availableChannelHost(origin, channel);
+        if (HostLinks.NO_HOST == host)
+        {
+            return;
+        }
+        final PendingRequests.Pending request = pending.add(PendingRequests.PUBLISH, host, channel, origin, null);
+        final int result = sender.publish(host, request.correlationId, EpochClock.nanos(), channel, user, id, data);
+        sendFailed(request, result);
+    }
+
+    /**
+     * @param session typing.
+     * @param channel where.
+     * @param refJson the request's ref.
+     */
+    public void typing(final GatewaySession session, final String channel, final String refJson)
+    {
+        sendTransient(session, channel, "typing", NO_DATA, context.transientTtlMs(), refJson);
+    }
+
+    /**
+     * @param session sending.
+     * @param channel where.
+     * @param event   event name.
+     * @param data    JSON payload.
+     * @param ttlMs   time to live, 0 for the default.
+     * @param refJson the request's ref.
+     */
+    public void sendTransient(
+        final GatewaySession session, final String channel, final String event, final byte[] data, final int ttlMs,
+        final String refJson)
+    {
+        if (isGone(session) || !allowed(session, List.of(channel), refJson))
+        {
+            return;
+        }
+        final int host = availableChannelHost(new SessionOrigin(session, refJson, errors), channel);
+        if (HostLinks.NO_HOST != host)
+        {
+            sender.sendTransient(host, session.id(), EpochClock.nanos(), ttlMs > 0 ? ttlMs : context.transientTtlMs(),
+                channel, session.user(), event, data);
+        }
+    }
+
+    /**
+     * @param session reacting.
+     * @param channel where.
+     * @param target  what (a message id).
+     * @param emoji   which.
+     * @param refJson the request's ref.
+     */
+    public void react(
+        final GatewaySession session, final String channel, final String target, final String emoji,
+        final String refJson)
+    {
+        if (isGone(session) || !allowed(session, List.of(channel), refJson))
+        {
+            return;
+        }
+        final int host = availableChannelHost(new SessionOrigin(session, refJson, errors), channel);
+        if (HostLinks.NO_HOST != host)
+        {
+            sender.react(host, EpochClock.nanos(), channel, target, session.user(), emoji);
+        }
+    }
+
+    /**
+     * @param session asking.
+     * @param channel which.
+     * @param since   last seq the client has.
+     * @param epoch   epoch since belongs to, 0 when unknown.
+     * @param limit   most messages.
+     * @param refJson the request's ref.
+     */
+    public void history(
+        final GatewaySession session, final String channel, final long since, final long epoch, final int limit,
+        final String refJson)
+    {
+        if (isGone(session) || !allowed(session, List.of(channel), refJson))
+        {
+            return;
+        }
+        history(new SessionOrigin(session, refJson, errors), channel, since, epoch, limit);
+    }
+
+    /**
+     * @param origin  where the answer goes.
+     * @param channel which.
+     * @param since   last seq already seen.
+     * @param epoch   epoch since belongs to, 0 when unknown.
+     * @param limit   most messages.
+     */
+    public void history(
+        final RequestOrigin origin, final String channel, final long since, final long epoch, final int limit)
+    {
+        historyThrottle.submit(origin, frames, slot -> sendHistory(slot, channel, since, epoch, limit));
+    }
+
+    private void sendHistory(
+        final RequestOrigin origin, final String channel, final long since, final long epoch, final int limit)
+    {
+        final int host = availableChannelHost(origin, channel);
+        if (HostLinks.NO_HOST == host)
+        {
+            return;
+        }
+        final PendingRequests.Pending request = pending.add(PendingRequests.HISTORY, host, channel, origin, null);
+        sendFailed(request, sender.history(host, request.correlationId, since, epoch, limit, channel));
+    }
+
+    /**
+     * @param session watching.
+     * @param users   its whole viewport.
+     */
+    public void watch(final GatewaySession session, final List<String> users)
+    {
+        if (!isGone(session))
+        {
+            presence.watch(session, users);
+        }
+    }
+
+    /**
+     * @param session asking.
+     * @param users   whose status.
+     * @param refJson the request's ref.
+     */
+    public void query(final GatewaySession session, final List<String> users, final String refJson)
+    {
+        if (!isGone(session))
+        {
+            presence.query(users, new SessionOrigin(session, refJson, errors));
+        }
+    }
+
+    /**
+     * @param origin where the answer goes.
+     * @param users  whose status.
+     */
+    public void query(final RequestOrigin origin, final List<String> users)
+    {
+        presence.query(users, origin);
+    }
+
+    /**
+     * @param session setting its status.
+     * @param status  ONLINE or AWAY.
+     */
+    public void setStatus(final GatewaySession session, final PresenceStatus status)
+    {
+        if (!isGone(session))
+        {
+            presence.setStatus(session, status);
+        }
+    }
+
+    /**
+     * Change a user's channels; its live sessions follow at once (join subscribes them, leave unsubscribes them and
+     * forbids the channel), and later sessions of the user start from the change.
+     *
+     * @param user  whose membership.
+     * @param join  channels to allow.
+     * @param leave channels to take away.
+     * @param done  told how many live sessions changed.
+     */
+    public void memberships(
+        final String user, final Collection<String> join, final Collection<String> leave, final IntConsumer done)
+    {
+        this.memberships.change(user, join, leave);
+
+        final List<GatewaySession> live = sessionsByUser.getOrDefault(user, List.of());
+        for (final GatewaySession session : live)
+        {
+            final List<String> added = new ArrayList<>();
+            for (final String channel : join)
+            {
+                if (session.allowed.add(channel))
+                {
+                    added.add(channel);
+                }
+            }
+            channels.subscribe(session, added, null);
+            for (final String channel : leave)
+            {
+                if (session.allowed.remove(channel))
+                {
+                    channels.unsubscribe(session, channel);
+                    errors.send(session, "forbidden", "removed from channel " + channel, null, channel);
+                }
+            }
+        }
+        done.accept(live.size());
+    }
+
+    /**
+     * Tell every session to move to another gateway; sessions that connect meanwhile are told at once.
+     *
+     * @param reason      for the client.
+     * @param url         where to reconnect, or null.
+     * @param reconnectMs upper bound of each session's random reconnect delay.
+     * @return sessions told.
+     */
+    public int drain(final String reason, final String url, final long reconnectMs)
+    {
+        draining = true;
+        for (final GatewaySession session : sessions.values())
+        {
+            session.send(frames.drain(reason, reconnectDelay(reconnectMs), url));
+        }
+        LOG.info("gateway draining {} session(s) towards {}", sessions.size(), url);
+        return sessions.size();
+    }
+
+    /**
+     * Close every session.
+     *
+     * @param code   close code.
+     * @param reason for the client.
+     */
+    public void closeAll(final int code, final String reason)
+    {
+        for (final GatewaySession session : new ArrayList<>(sessions.values()))
+        {
+            session.close(code, reason);
+        }
+    }
+
+    /**
+     * Time out requests and retry refused subscriptions; call about every 100 ms.
+     */
+    public void tick()
+    {
+        final long nowNs = System.nanoTime();
+        pending.expire(nowNs, inbound::onExpired);
+        presence.expire(nowNs);
+        channels.retryUnavailable(nowNs);
+    }
+
+    /**
+     * Stop serving; host messages that still arrive are ignored.
+     */
+    public void close()
+    {
+        closed = true;
+        inbound.close();
+    }
+
+    /**
+     * @return sessions registered.
+     */
+    public int sessionCount()
+    {
+        return sessions.size();
+    }
+
+    private boolean isGone(final GatewaySession session)
+    {
+        return closed || session.closed || !session.registered;
+    }
+
+    private boolean allowed(final GatewaySession session, final List<String> names, final String refJson)
+    {
+        List<String> forbidden = null;
+        for (final String name : names)
+        {
+            if (!session.allowed.contains(name))
+            {
+                if (null == forbidden)
+                {
+                    forbidden = new ArrayList<>();
+                }
+                forbidden.add(name);
+            }
+        }
+        if (null == forbidden)
+        {
+            return true;
+        }
+        errors.send(session, "forbidden", "not allowed in " + String.join(", ", forbidden), refJson,
+            forbidden.size() == 1 ? forbidden.get(0) : null);
+        return false;
+    }
+
+    private int availableChannelHost(final RequestOrigin origin, final String channel)
+    {
+        final int host = links.channelHostOf(channel);
+        if (HostLinks.NO_HOST == host)
+        {
+            origin.onError(frames, "unavailable", "no channel host is configured", channel);
+            return HostLinks.NO_HOST;
+        }
+        if (!links.isAvailable(host))
+        {
+            origin.onError(frames, "unavailable", "the channel's host is unavailable", channel);
+            return HostLinks.NO_HOST;
+        }
+        return host;
+    }
+
+    private void sendFailed(final PendingRequests.Pending request, final int result)
+    {
+        if (OutboundSink.SENT != result)
+        {
+            pending.remove(request.correlationId);
+            request.origin.onError(frames, OutboundSink.TOO_LARGE == result ? "too_large" : "unavailable",
+                "the channel's host did not take the request (" + ChannelSubscriptions.describe(result) + ")",
+                request.channel);
+        }
+    }
+
+    private static long reconnectDelay(final long upperBoundMs)
+    {
+        return upperBoundMs <= 0 ? 0 : ThreadLocalRandom.current().nextLong(upperBoundMs + 1);
+    }
+}

@@ -1,0 +1,78 @@
+package io.switchboard.gateway.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A channel as one gateway sees it: the host that owns it, the state of the gateway's one subscription there, the
+ * last seq delivered, and the local sessions subscribed. The sessions are also kept grouped by event loop in arrays
+ * that are replaced, never modified, so event loops can read them while the core changes the list.
+ * <p>
+ * Not thread-safe: belongs to the gateway core's thread (the arrays handed out are immutable).
+ */
+final class LocalChannel
+{
+    static final int SUBSCRIBING = 1;
+    static final int SUBSCRIBED = 2;
+    static final int UNAVAILABLE = 3;
+
+    private static final GatewaySession[] NO_SESSIONS = new GatewaySession[0];
+
+    final String name;
+    final int host;
+    final List<GatewaySession> sessions = new ArrayList<>();
+    final List<SubscribeBatch> waiting = new ArrayList<>();
+    int state = UNAVAILABLE;
+    long seq;
+    long epoch;
+    long subscribeCorrelationId;
+    boolean wasSubscribed;
+    long nextRetryNs;
+    private GatewaySession[][] byLoop;
+
+    LocalChannel(final String name, final int host)
+    {
+        this.name = name;
+        this.host = host;
+    }
+
+    void add(final GatewaySession session)
+    {
+        sessions.add(session);
+        byLoop = null;
+    }
+
+    boolean remove(final GatewaySession session)
+    {
+        final boolean removed = sessions.remove(session);
+        if (removed)
+        {
+            byLoop = null;
+        }
+        return removed;
+    }
+
+    GatewaySession[][] sessionsByLoop(final int loopCount)
+    {
+        if (null == byLoop)
+        {
+            final int[] counts = new int[loopCount];
+            for (final GatewaySession session : sessions)
+            {
+                counts[session.loopIndex()]++;
+            }
+            final GatewaySession[][] arrays = new GatewaySession[loopCount][];
+            for (int i = 0; i < loopCount; i++)
+            {
+                arrays[i] = 0 == counts[i] ? NO_SESSIONS : new GatewaySession[counts[i]];
+                counts[i] = 0;
+            }
+            for (final GatewaySession session : sessions)
+            {
+                arrays[session.loopIndex()][counts[session.loopIndex()]++] = session;
+            }
+            byLoop = arrays;
+        }
+        return byLoop;
+    }
+}

@@ -1,0 +1,98 @@
+package io.switchboard.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.transport.EngineWiring;
+import io.switchboard.gateway.support.GatewayHarness;
+import io.switchboard.gateway.support.WsClient;
+import io.switchboard.transport.NodeContext;
+import io.switchboard.transport.PeerSpec;
+import io.switchboard.transport.Role;
+import io.switchboard.transport.SwitchboardNode;
+import org.agrona.CloseHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A gateway-only node whose channel and presence host is another node on the same driver: losing that host makes
+ * its channels unavailable to sessions; when it returns (restarted, new epochs) the gateway subscribes again and
+ * tells sessions where the renewed subscriptions start.
+ */
+class HostLossTest
+{
+    private final HttpClient http = HttpClient.newHttpClient();
+    private SwitchboardNode gatewayNode;
+    private SwitchboardNode host;
+    private Gateway gateway;
+    private WsClient alice;
+
+    @AfterEach
+    void stop()
+    {
+        if (null != alice)
+        {
+            alice.close();
+        }
+        CloseHelper.closeAll(gateway, host, gatewayNode);
+    }
+
+    @Test
+    void shouldReportUnavailableWhenTheHostIsLostAndResubscribeWhenItReturns()
+    {
+        gatewayNode = SwitchboardNode.launch(new NodeContext()
+            .nodeId(1)
+            .nodeName("gateway-only-" + System.nanoTime())
+            .roles(EnumSet.of(Role.GATEWAY, Role.API))
+            .peers(List.of(PeerSpec.parse("2=channel+presence@aeron:ipc"))), new EngineWiring());
+        host = launchHost();
+        gateway = Gateway.launch(new GatewayContext().httpPort(0).httpThreads(1).apiKey(GatewayHarness.API_KEY)
+            .jwtSecret(GatewayHarness.JWT_SECRET), gatewayNode);
+
+        alice = WsClient.connect(http, gateway.webSocketUrl() + "?token=" +
+            URLEncoder.encode(gateway.tokens().issue("alice", List.of("resilient"), 60), StandardCharsets.UTF_8));
+        final JsonNode first = alice.await(f -> "subscribed".equals(f.path("type").asText()) &&
+            f.path("channels").get(0).path("epoch").asLong() != 0, "subscribed while the host is up");
+        final long epoch = first.path("channels").get(0).path("epoch").asLong();
+        alice.send("{\"type\":\"publish\",\"channel\":\"resilient\",\"data\":1,\"ref\":\"before\"}");
+        alice.await(f -> "ack".equals(f.path("type").asText()) && "before".equals(f.path("ref").asText()), "ack");
+
+        final java.util.function.Predicate<JsonNode> channelError = f -> "error".equals(f.path("type").asText()) &&
+            "resilient".equals(f.path("channel").asText()) && f.path("ref").isNull();
+        final int errorsBefore = alice.matching(channelError).size();
+        host.close();
+        final JsonNode lost = alice.awaitCount(errorsBefore + 1, channelError, "unavailable after the host is lost")
+            .get(errorsBefore);
+        assertThat(lost.path("code").asText()).isEqualTo("unavailable");
+        alice.send("{\"type\":\"publish\",\"channel\":\"resilient\",\"data\":2,\"ref\":\"during\"}");
+        final JsonNode refused = alice.await(f -> "error".equals(f.path("type").asText()) &&
+            "during".equals(f.path("ref").asText()), "publish refused while the host is away");
+        assertThat(refused.path("code").asText()).isEqualTo("unavailable");
+
+        host = launchHost();
+        final JsonNode renewed = alice.await(f -> "subscribed".equals(f.path("type").asText()) &&
+            f.path("channels").get(0).path("epoch").asLong() != epoch, "subscribed again with a new epoch");
+        assertThat(renewed.path("channels").get(0).path("channel").asText()).isEqualTo("resilient");
+        assertThat(renewed.path("channels").get(0).path("seq").asLong()).isZero();
+
+        alice.send("{\"type\":\"publish\",\"channel\":\"resilient\",\"data\":3,\"ref\":\"after\"}");
+        final JsonNode message = alice.await(f -> "message".equals(f.path("type").asText()) &&
+            f.path("data").asInt() == 3, "a message after the host returned");
+        assertThat(message.path("epoch").asLong()).isNotEqualTo(epoch);
+    }
+
+    private SwitchboardNode launchHost()
+    {
+        return SwitchboardNode.launch(new NodeContext()
+            .nodeId(2)
+            .nodeName("host-" + System.nanoTime())
+            .roles(EnumSet.of(Role.CHANNEL, Role.PRESENCE))
+            .aeronDir(gatewayNode.aeronDirectoryName()), new EngineWiring());
+    }
+}
