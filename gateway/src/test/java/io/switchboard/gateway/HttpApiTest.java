@@ -35,7 +35,7 @@ class HttpApiTest
     @Test
     void shouldRefuseRequestsWithoutTheApiKey()
     {
-        for (final String path : new String[]{ "/api/publish", "/api/memberships", "/api/tokens", "/admin/drain" })
+        for (final String path : new String[]{ "/api/publish", "/api/memberships", "/admin/drain" })
         {
             final HttpResponse<String> response = harness.http("POST", path, "{}", false);
             assertThat(response.statusCode()).as(path).isEqualTo(401);
@@ -43,6 +43,23 @@ class HttpApiTest
         }
         assertThat(harness.http("GET", "/api/history?channel=x", null, false).statusCode()).isEqualTo(401);
         assertThat(harness.http("GET", "/api/presence?users=x", null, false).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void shouldIssueDevTokensToTheLocalDemoPageWithoutAKeyButNeverWithAWrongOne()
+    {
+        // Dev mode on loopback: the demo page asks for a token without knowing the API key.
+        final HttpResponse<String> open = harness.http("POST", "/api/tokens",
+            "{\"user\":\"demo\",\"channels\":[\"general\"]}", false);
+        assertThat(open.statusCode()).as(open.body()).isEqualTo(200);
+        assertThat(GatewayHarness.json(open.body()).path("token").asText()).isNotEmpty();
+
+        final HttpResponse<String> wrongKey = harness.http().sendAsync(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + harness.gateway().port() + "/api/tokens"))
+                .header("Authorization", "Bearer not-the-key")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"user\":\"x\",\"channels\":[]}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).join();
+        assertThat(wrongKey.statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -154,7 +154,10 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
 
         if (path.startsWith("/api/") || path.startsWith("/admin/"))
         {
-            authorize(request);
+            if (!isDevTokenFromLoopback(channel, request, path))
+            {
+                authorize(request);
+            }
             switch (path)
             {
                 case "/api/publish" -> publish(channel, keepAlive, expect(request, HttpMethod.POST));
@@ -368,6 +371,21 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
         }
         HttpResponses.write(channel, keepAlive, HttpResponseStatus.OK, file.get().contentType(),
             Unpooled.wrappedBuffer(file.get().bytes()));
+    }
+
+    /**
+     * Dev mode lets the demo page on this machine get a token without knowing the API key: a POST /api/tokens
+     * from a loopback address that sends no Authorization header at all. A wrong key is still refused, and
+     * outside dev mode (or from another address) the key is required.
+     */
+    private boolean isDevTokenFromLoopback(final Channel channel, final FullHttpRequest request, final String path)
+    {
+        return context.devMode() &&
+            HttpMethod.POST.equals(request.method()) &&
+            "/api/tokens".equals(path) &&
+            !request.headers().contains(HttpHeaderNames.AUTHORIZATION) &&
+            channel.remoteAddress() instanceof java.net.InetSocketAddress address &&
+            address.getAddress().isLoopbackAddress();
     }
 
     private void authorize(final FullHttpRequest request) throws ApiException
