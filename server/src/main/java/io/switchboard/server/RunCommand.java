@@ -160,6 +160,7 @@ final class RunCommand implements Callable<Integer>
             }
             if (gatewayContext.devMode())
             {
+                System.out.println("switchboard: demo page: " + base + "/  (open it in two windows)");
                 System.out.println("switchboard: dev mode: curl -H 'Authorization: Bearer <api key>' -d " +
                     "'{\"user\":\"alice\",\"channels\":[\"general\"]}' " + base + "/api/tokens");
             }
