@@ -5,6 +5,7 @@ import io.switchboard.codecs.PublishEncoder;
 import io.switchboard.codecs.SubscribeEncoder;
 import io.switchboard.engine.OutboundSink;
 import io.switchboard.engine.channel.ChannelShard;
+import io.switchboard.engine.channel.ChannelShardContext;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -60,7 +61,7 @@ public class ChannelShardBenchmark
             blackhole.consume(length);
             return OutboundSink.SENT;
         };
-        shard = new ChannelShard(new ChannelShard.Context().outboundSink(sink));
+        shard = new ChannelShard(new ChannelShardContext().outboundSink(sink));
 
         final SubscribeEncoder subscribe = new SubscribeEncoder();
         for (int node = 1; node <= gateways; node++)

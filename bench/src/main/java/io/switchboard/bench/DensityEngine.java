@@ -4,6 +4,7 @@ import io.switchboard.codecs.MessageHeaderEncoder;
 import io.switchboard.codecs.SubscribeEncoder;
 import io.switchboard.engine.OutboundSink;
 import io.switchboard.engine.channel.ChannelShard;
+import io.switchboard.engine.channel.ChannelShardContext;
 import io.switchboard.engine.partition.DefaultKeyHasher;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -54,7 +55,7 @@ public final class DensityEngine
         final ChannelShard[] shards = new ChannelShard[shardCount];
         for (int i = 0; i < shardCount; i++)
         {
-            shards[i] = new ChannelShard(new ChannelShard.Context().outboundSink(discard));
+            shards[i] = new ChannelShard(new ChannelShardContext().outboundSink(discard));
         }
 
         final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();

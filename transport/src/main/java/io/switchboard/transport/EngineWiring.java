@@ -1,6 +1,7 @@
 package io.switchboard.transport;
 
 import io.switchboard.engine.channel.ChannelShard;
+import io.switchboard.engine.channel.ChannelShardContext;
 import io.switchboard.engine.partition.Partitioner;
 import io.switchboard.engine.partition.ShardMap;
 import io.switchboard.engine.presence.PresenceShard;
@@ -22,7 +23,7 @@ public final class EngineWiring implements SwitchboardNode.RoleWiring
     {
         final ShardSelector selector = selector(context, context.channelShards());
         return new ShardHost("channel", context.channelShards(),
-            shard -> new ChannelShard(new ChannelShard.Context().outboundSink(sink)),
+            shard -> new ChannelShard(new ChannelShardContext().outboundSink(sink)),
             selector, () -> shardContext(context), errorHandler);
     }
 

@@ -3,7 +3,7 @@ package io.switchboard.engine.channel;
 import org.agrona.SystemUtil;
 
 /**
- * Property names, defaults and bounds of a {@link ChannelShard.Context}; each static getter reads its system
+ * Property names, defaults and bounds of a {@link ChannelShardContext}; each static getter reads its system
  * property or falls back to the default.
  * <p>
  * Stateless and thread-safe.

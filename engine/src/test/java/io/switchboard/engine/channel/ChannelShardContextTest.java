@@ -13,7 +13,7 @@ class ChannelShardContextTest
     @Test
     void shouldApplyDefaults()
     {
-        final ChannelShard.Context ctx = new ChannelShard.Context().outboundSink(DISCARD).conclude();
+        final ChannelShardContext ctx = new ChannelShardContext().outboundSink(DISCARD).conclude();
 
         assertThat(ctx.historyBytes()).isEqualTo(64 * 1024 * 1024);
         assertThat(ctx.maxHistoryMessages()).isEqualTo(1000);
@@ -27,7 +27,7 @@ class ChannelShardContextTest
         System.setProperty(ChannelShardConfiguration.HISTORY_BYTES_PROP_NAME, "1m");
         try
         {
-            assertThat(new ChannelShard.Context().historyBytes()).isEqualTo(1024 * 1024);
+            assertThat(new ChannelShardContext().historyBytes()).isEqualTo(1024 * 1024);
         }
         finally
         {
@@ -38,26 +38,26 @@ class ChannelShardContextTest
     @Test
     void shouldRejectInvalidSettings()
     {
-        assertInvalid(new ChannelShard.Context());
-        assertInvalid(new ChannelShard.Context().outboundSink(DISCARD).keyHasher(null));
-        assertInvalid(new ChannelShard.Context().outboundSink(DISCARD).historyBytes(3_000_000));
-        assertInvalid(new ChannelShard.Context().outboundSink(DISCARD).historyBytes(64 * 1024));
-        assertInvalid(new ChannelShard.Context().outboundSink(DISCARD).maxHistoryMessages(0));
-        assertInvalid(new ChannelShard.Context().outboundSink(DISCARD).maxHistoryMessages(70_000));
-        assertInvalid(new ChannelShard.Context().outboundSink(DISCARD).maxResponseBytes(0));
-        assertInvalid(new ChannelShard.Context().outboundSink(DISCARD).epochBase(-1));
+        assertInvalid(new ChannelShardContext());
+        assertInvalid(new ChannelShardContext().outboundSink(DISCARD).keyHasher(null));
+        assertInvalid(new ChannelShardContext().outboundSink(DISCARD).historyBytes(3_000_000));
+        assertInvalid(new ChannelShardContext().outboundSink(DISCARD).historyBytes(64 * 1024));
+        assertInvalid(new ChannelShardContext().outboundSink(DISCARD).maxHistoryMessages(0));
+        assertInvalid(new ChannelShardContext().outboundSink(DISCARD).maxHistoryMessages(70_000));
+        assertInvalid(new ChannelShardContext().outboundSink(DISCARD).maxResponseBytes(0));
+        assertInvalid(new ChannelShardContext().outboundSink(DISCARD).epochBase(-1));
     }
 
     @Test
     void shouldConcludeOnlyOnce()
     {
-        final ChannelShard.Context ctx = new ChannelShard.Context().outboundSink(DISCARD);
+        final ChannelShardContext ctx = new ChannelShardContext().outboundSink(DISCARD);
         new ChannelShard(ctx);
 
         assertThatThrownBy(ctx::conclude).isInstanceOf(IllegalStateException.class);
     }
 
-    private static void assertInvalid(final ChannelShard.Context ctx)
+    private static void assertInvalid(final ChannelShardContext ctx)
     {
         assertThatThrownBy(ctx::conclude).isInstanceOf(IllegalArgumentException.class);
     }

@@ -114,7 +114,7 @@ class ChannelShardPropertyTest
 
         Run(final KeyHasher hasher)
         {
-            driver = new ShardDriver(new ChannelShard.Context()
+            driver = new ShardDriver(new ChannelShardContext()
                 .keyHasher(hasher)
                 .historyBytes(CAPACITY)
                 .maxHistoryMessages(MAX_MESSAGES)

@@ -29,15 +29,15 @@ final class ShardDriver
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private int lastLength;
 
-    ShardDriver(final ChannelShard.Context ctx)
+    ShardDriver(final ChannelShardContext ctx)
     {
         this.sink = ctx.outboundSink() instanceof RecordingSink recording ? recording : new RecordingSink();
         this.shard = new ChannelShard(ctx.outboundSink(sink));
     }
 
-    static ChannelShard.Context context()
+    static ChannelShardContext context()
     {
-        return new ChannelShard.Context().historyBytes(1 << 20);
+        return new ChannelShardContext().historyBytes(1 << 20);
     }
 
     void subscribe(final int nodeId, final long correlationId, final String channel)
