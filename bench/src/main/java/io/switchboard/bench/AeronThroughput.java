@@ -43,9 +43,10 @@ public final class AeronThroughput
         "  --shards N         channel shards on the host (1)",
         "  --term-length B    publication term length (16777216: absorbs a few ms of stall at 1M msgs/s)",
         "  --agent-idle/--gateway-idle/--driver-idle backoff|sleeping|yielding|busy-spin (yielding/yielding/backoff)",
-        "  --shard-wait blocking|sleeping|yielding|busy-spin (yielding)");
+        "  --shard-wait blocking|sleeping|yielding|busy-spin (yielding)",
+        "  --offer-timeout-ms N  how long the host retries a back-pressured offer before giving up (node default 5)");
     private static final Set<String> OPTIONS = Set.of("seconds", "warmup-seconds", "publishers", "channels", "payload",
-        "shards", "term-length", "agent-idle", "gateway-idle", "driver-idle", "shard-wait");
+        "shards", "term-length", "agent-idle", "gateway-idle", "driver-idle", "shard-wait", "offer-timeout-ms");
     private static final int HOST_ID = 1;
     private static final int SUBSCRIBER_ID = 2;
     private static final int FIRST_PUBLISHER_ID = 100;
@@ -73,24 +74,27 @@ public final class AeronThroughput
         final String gatewayIdle = options.string("gateway-idle", "yielding");
         final String driverIdle = options.string("driver-idle", "backoff");
         final WaitStrategyName shardWait = WaitStrategyName.parse(options.string("shard-wait", "yielding"));
+        final NodeContext hostContext = new NodeContext();
+        final long offerTimeoutMs = options.longValue("offer-timeout-ms", hostContext.offerTimeoutNs() / 1_000_000L);
         if (seconds < 1 || warmupSeconds < 0 || publisherCount < 1 || channelCount < 1 || payloadLength < 0)
         {
             throw new IllegalArgumentException("bad option value\n" + USAGE);
         }
 
         System.out.printf("aeron-throughput: ipc, %d publisher(s), %d channels, %d-byte payloads (Publish %d bytes), " +
-            "%d shard(s), term %d; idle: gateways %s, agent %s, shard %s, driver %s; %d s warm-up + %d s measured; " +
-            "%d cores%n", publisherCount, channelCount, payloadLength,
+            "%d shard(s), term %d, host offer timeout %d ms; idle: gateways %s, agent %s, shard %s, driver %s; " +
+            "%d s warm-up + %d s measured; %d cores%n", publisherCount, channelCount, payloadLength,
             BenchGateway.publishLength(6, ThroughputGateways.USER.capacity(), payloadLength), shards, termLength,
-            gatewayIdle, agentIdle, shardWait.name().toLowerCase(java.util.Locale.ROOT), driverIdle, warmupSeconds,
+            offerTimeoutMs, gatewayIdle, agentIdle, shardWait.name().toLowerCase(java.util.Locale.ROOT), driverIdle, warmupSeconds,
             seconds, Runtime.getRuntime().availableProcessors());
 
         final NodeContext driverContext = new NodeContext()
             .nodeName("bench-tput-driver").driverIdleStrategy(driverIdle).termLength(termLength).conclude();
         final EmbeddedDriver driver = EmbeddedDriver.launch(driverContext);
         final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
-        final SwitchboardNode node = SwitchboardNode.launch(new NodeContext()
+        final SwitchboardNode node = SwitchboardNode.launch(hostContext
             .nodeId(HOST_ID)
+            .offerTimeoutNs(offerTimeoutMs * 1_000_000L)
             .nodeName("bench-tput-host")
             .roles(EnumSet.of(Role.CHANNEL))
             .listenChannel("aeron:ipc")
@@ -175,11 +179,18 @@ public final class AeronThroughput
             final long delivered = subscriber.delivered();
             final long lost = published - delivered;
             final TransportCounters counters = node.counters();
+            long heartbeatsRefused = subscriber.heartbeatsRefused();
+            for (final ThroughputGateways.Publisher publisher : publishers)
+            {
+                heartbeatsRefused += publisher.heartbeatsRefused();
+            }
             System.out.printf("totals: published=%d acked=%d delivered=%d gaps=%d lost=%d; host: offer retries=%d " +
-                "offer failures=%d not-connected=%d shard-full holds=%d; publishers back-pressured %d times%n",
+                "offer failures=%d not-connected=%d shard-full holds=%d peers lost=%d; publishers back-pressured %d " +
+                "times; gateway heartbeat offers refused and retried %d%n",
                 published, acked, delivered, subscriber.gaps(), lost, counters.offerRetries.get(),
                 counters.offerBackPressureFailures.get(), counters.offerNotConnected.get(),
-                counters.shardBackPressure.get(), backPressured(publishers));
+                counters.shardBackPressure.get(), counters.peersLost.get(), backPressured(publishers),
+                heartbeatsRefused);
             final boolean zeroLoss = 0 == lost && acked == published && 0 == subscriber.gaps() &&
                 0 == subscriber.duplicates();
             System.out.printf("zero loss: %s (published == acked == delivered, no seq gap or repeat per channel)%n",

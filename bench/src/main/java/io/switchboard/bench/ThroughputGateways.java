@@ -201,6 +201,11 @@ final class ThroughputGateways
             running = false;
         }
 
+        long heartbeatsRefused()
+        {
+            return gateway.heartbeatsRefused();
+        }
+
         public void close()
         {
             gateway.close();
@@ -333,6 +338,11 @@ final class ThroughputGateways
         boolean stoppedPublishing()
         {
             return stoppedPublishing;
+        }
+
+        long heartbeatsRefused()
+        {
+            return gateway.heartbeatsRefused();
         }
 
         void shutdown()
