@@ -48,6 +48,7 @@ public final class AeronRtt
         "driver-idle", "raw-idle", "agent-idle", "gateway-idle", "shard-wait");
     private static final int RAW_PING_STREAM = 2001;
     private static final int RAW_PONG_STREAM = 2002;
+    private static final int RAW_RELAY_STREAM = 2003;
     private static final int TERM_LENGTH = 1024 * 1024;
 
     private AeronRtt()
@@ -86,43 +87,18 @@ public final class AeronRtt
             for (final String mode : modes)
             {
                 final RttProfile profile = RttProfile.of(transport, mode, options);
-                final String name = transport + "-" + mode;
                 final long startNs = System.nanoTime();
                 final Measured measured = runOne(transport, profile, messageLength, payloadLength, warmup, messages);
                 final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
-                final Histogram raw = measured.raw();
-                final Histogram switchboard = measured.switchboard().histogram();
-                final long dropped = measured.switchboard().dropped();
-                LatencyReport.writeHgrm(raw, new File(dir, name + "-raw.hgrm"));
-                LatencyReport.writeHgrm(switchboard, new File(dir, name + "-switchboard.hgrm"));
+                final String name = transport + "-" + mode;
+                LatencyReport.writeHgrm(measured.raw(), new File(dir, name + "-raw.hgrm"));
+                LatencyReport.writeHgrm(measured.relay(), new File(dir, name + "-raw-relay.hgrm"));
+                LatencyReport.writeHgrm(measured.switchboard().histogram(), new File(dir, name + "-switchboard.hgrm"));
 
-                final List<String> table = List.of(
-                    "",
-                    "== " + transport + " " + mode,
-                    "   raw:         " + profile.describeRaw(),
-                    "   switchboard: " + profile.describeSwitchboard() + ", 1 channel shard",
-                    LatencyReport.header(),
-                    LatencyReport.row("raw aeron ping-pong", raw),
-                    LatencyReport.row("switchboard publish->shard->gateway", switchboard),
-                    String.format("%-34s %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f", "ratio switchboard/raw",
-                        ratio(switchboard, raw, 50), ratio(switchboard, raw, 90), ratio(switchboard, raw, 99),
-                        ratio(switchboard, raw, 99.9), ratio(switchboard, raw, 99.99),
-                        (double)switchboard.getMaxValue() / raw.getMaxValue()),
-                    String.format("   mean raw %.2f us, switchboard %.2f us; ChannelEvents dropped by the host %d; " +
-                        "host %s; run took %d ms", raw.getMean() / 1000.0, switchboard.getMean() / 1000.0, dropped,
-                        measured.switchboard().hostCounters(), elapsedMs));
+                final List<String> table = table(transport, profile, measured, elapsedMs);
                 table.forEach(System.out::println);
                 summary.addAll(table);
-                results.add(String.format("RESULT scenario=aeron-rtt transport=%s idle=%s raw_p50_us=%.2f " +
-                    "sb_p50_us=%.2f raw_p99_us=%.2f sb_p99_us=%.2f p99_ratio=%.2f raw_p999_us=%.2f sb_p999_us=%.2f " +
-                    "sb_dropped=%d raw_idle=%s sb_idle=gw:%s,agent:%s,shard:%s driver_idle=%s messages=%d",
-                    transport, mode,
-                    LatencyReport.micros(raw, 50), LatencyReport.micros(switchboard, 50),
-                    LatencyReport.micros(raw, 99), LatencyReport.micros(switchboard, 99), ratio(switchboard, raw, 99),
-                    LatencyReport.micros(raw, 99.9), LatencyReport.micros(switchboard, 99.9), dropped,
-                    profile.rawIdle(), profile.gatewayIdle(), profile.agentIdle(),
-                    profile.shardWait().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-                    profile.driverIdle(), messages));
+                results.add(resultLine(transport, profile, measured, messages));
             }
         }
 
@@ -152,16 +128,23 @@ public final class AeronRtt
         final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
         try
         {
-            final String rawPing = channel(udp, TERM_LENGTH);
-            final String rawPong = channel(udp, TERM_LENGTH);
-            final Histogram raw = new RawPingPong(aeron, rawPing, RAW_PING_STREAM, rawPong, RAW_PONG_STREAM).run(
+            final Histogram raw = new RawPingPong(aeron, channel(udp, TERM_LENGTH), RAW_PING_STREAM,
+                channel(udp, TERM_LENGTH), RAW_PONG_STREAM, null, 0).run(
                 messageLength, warmup, messages, IdleStrategies.newInstance(profile.rawIdle()),
-                () -> IdleStrategies.newInstance(profile.rawIdle()));
+                () -> IdleStrategies.newInstance(profile.rawIdle()), null);
+
+            // Three threads handing the message on with the Switchboard path's idle strategies: pinger as the
+            // gateway, relay as the node agent, ponger as the shard.
+            final Histogram relay = new RawPingPong(aeron, channel(udp, TERM_LENGTH), RAW_PING_STREAM + 10,
+                channel(udp, TERM_LENGTH), RAW_PONG_STREAM + 10, channel(udp, TERM_LENGTH), RAW_RELAY_STREAM).run(
+                messageLength, warmup, messages, IdleStrategies.newInstance(profile.gatewayIdle()),
+                () -> IdleStrategies.newInstance(profile.shardAsIdle()),
+                () -> IdleStrategies.newInstance(profile.agentIdle()));
 
             final ShardRoundTrip.Result switchboard = new ShardRoundTrip(
                 aeron, driver.aeronDirectoryName(), channel(udp, 0), channel(udp, 0), TERM_LENGTH, profile)
                 .run(payloadLength, warmup, messages);
-            return new Measured(raw, switchboard);
+            return new Measured(raw, relay, switchboard);
         }
         finally
         {
@@ -169,14 +152,49 @@ public final class AeronRtt
         }
     }
 
-    /**
-     * Both sides of one run.
-     *
-     * @param raw         raw Aeron ping-pong round trips in nanoseconds.
-     * @param switchboard the Switchboard path.
-     */
-    private record Measured(Histogram raw, ShardRoundTrip.Result switchboard)
+    private static List<String> table(
+        final String transport, final RttProfile profile, final Measured measured, final long elapsedMs)
     {
+        final Histogram raw = measured.raw();
+        final Histogram switchboard = measured.switchboard().histogram();
+        return List.of(
+            "",
+            "== " + transport + " " + profile.mode(),
+            "   raw:         " + profile.describeRaw(),
+            "   relay:       pinger " + profile.gatewayIdle() + ", relay " + profile.agentIdle() + ", ponger " +
+                profile.shardAsIdle() + " (the Switchboard path's threads, Aeron only)",
+            "   switchboard: " + profile.describeSwitchboard() + ", 1 channel shard",
+            LatencyReport.header(),
+            LatencyReport.row("raw aeron ping-pong", raw),
+            LatencyReport.row("raw aeron 3-thread relay", measured.relay()),
+            LatencyReport.row("switchboard publish->shard->gateway", switchboard),
+            String.format("%-34s %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f", "ratio switchboard/raw",
+                ratio(switchboard, raw, 50), ratio(switchboard, raw, 90), ratio(switchboard, raw, 99),
+                ratio(switchboard, raw, 99.9), ratio(switchboard, raw, 99.99),
+                (double)switchboard.getMaxValue() / raw.getMaxValue()),
+            String.format("   mean raw %.2f us, relay %.2f us, switchboard %.2f us; ChannelEvents dropped by the host " +
+                "%d; host %s; run took %d ms", raw.getMean() / 1000.0, measured.relay().getMean() / 1000.0,
+                switchboard.getMean() / 1000.0, measured.switchboard().dropped(), measured.switchboard().hostCounters(),
+                elapsedMs));
+    }
+
+    private static String resultLine(
+        final String transport, final RttProfile profile, final Measured measured, final int messages)
+    {
+        final Histogram raw = measured.raw();
+        final Histogram relay = measured.relay();
+        final Histogram switchboard = measured.switchboard().histogram();
+        return String.format("RESULT scenario=aeron-rtt transport=%s idle=%s raw_p50_us=%.2f sb_p50_us=%.2f " +
+            "raw_p99_us=%.2f sb_p99_us=%.2f p99_ratio=%.2f raw_p999_us=%.2f sb_p999_us=%.2f relay_p99_us=%.2f " +
+            "sb_relay_p99_ratio=%.2f sb_dropped=%d raw_idle=%s sb_idle=gw:%s,agent:%s,shard:%s driver_idle=%s " +
+            "messages=%d",
+            transport, profile.mode(),
+            LatencyReport.micros(raw, 50), LatencyReport.micros(switchboard, 50),
+            LatencyReport.micros(raw, 99), LatencyReport.micros(switchboard, 99), ratio(switchboard, raw, 99),
+            LatencyReport.micros(raw, 99.9), LatencyReport.micros(switchboard, 99.9),
+            LatencyReport.micros(relay, 99), ratio(switchboard, relay, 99), measured.switchboard().dropped(),
+            profile.rawIdle(), profile.gatewayIdle(), profile.agentIdle(), profile.shardWaitName(),
+            profile.driverIdle(), messages);
     }
 
     private static String channel(final boolean udp, final int termLength)
@@ -229,5 +247,16 @@ public final class AeronRtt
         {
             throw new IllegalStateException("cannot write " + file, ex);
         }
+    }
+
+    /**
+     * What one run measured.
+     *
+     * @param raw         raw Aeron ping-pong round trips in nanoseconds.
+     * @param relay       raw Aeron round trips through a relay thread, in nanoseconds.
+     * @param switchboard the Switchboard path.
+     */
+    private record Measured(Histogram raw, Histogram relay, ShardRoundTrip.Result switchboard)
+    {
     }
 }

@@ -17,7 +17,9 @@ import java.util.function.Supplier;
 /**
  * The baseline: Aeron alone, a pinger sending its send time and a ponger echoing it on another stream, one
  * message in flight. Nothing of Switchboard runs meanwhile, so this is what the same driver, channel and idle
- * strategies give with none of our code in the way.
+ * strategies give with none of our code in the way. Optionally a relay thread sits between pinger and ponger, so
+ * three threads hand each message on as on the Switchboard path (gateway, node agent, shard): on a machine with fewer
+ * cores than that, this shows what the third thread costs before any of our code runs.
  * <p>
  * Not thread-safe: {@link #run} is called from one thread, which becomes the pinger; the ponger gets its own.
  */
@@ -30,6 +32,8 @@ final class RawPingPong
     private final int pingStream;
     private final String pongChannel;
     private final int pongStream;
+    private final String relayChannel;
+    private final int relayStream;
 
     /**
      * @param aeron       client attached to the driver under test.
@@ -37,15 +41,25 @@ final class RawPingPong
      * @param pingStream  its stream.
      * @param pongChannel channel the pinger listens on.
      * @param pongStream  its stream.
+     * @param relayChannel channel the ponger listens on when a relay forwards the pings to it, else null.
+     * @param relayStream  its stream.
      */
     RawPingPong(
-        final Aeron aeron, final String pingChannel, final int pingStream, final String pongChannel, final int pongStream)
+        final Aeron aeron,
+        final String pingChannel,
+        final int pingStream,
+        final String pongChannel,
+        final int pongStream,
+        final String relayChannel,
+        final int relayStream)
     {
         this.aeron = aeron;
         this.pingChannel = pingChannel;
         this.pingStream = pingStream;
         this.pongChannel = pongChannel;
         this.pongStream = pongStream;
+        this.relayChannel = relayChannel;
+        this.relayStream = relayStream;
     }
 
     /**
@@ -54,6 +68,7 @@ final class RawPingPong
      * @param messages      round trips recorded.
      * @param pingIdle      how the pinger waits for the pong.
      * @param pongIdle      how the ponger waits for a ping (made on its thread).
+     * @param relayIdle     how the relay waits (made on its thread); unused without a relay channel.
      * @return round-trip times in nanoseconds.
      */
     Histogram run(
@@ -61,14 +76,24 @@ final class RawPingPong
         final int warmup,
         final int messages,
         final IdleStrategy pingIdle,
-        final Supplier<IdleStrategy> pongIdle) throws InterruptedException
+        final Supplier<IdleStrategy> pongIdle,
+        final Supplier<IdleStrategy> relayIdle) throws InterruptedException
     {
         final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         final Subscription pongSubscription = aeron.addSubscription(pongChannel, pongStream);
         final Publication pingPublication = aeron.addPublication(pingChannel, pingStream);
-        final Ponger ponger = new Ponger(pongIdle);
+        final Echo ponger = null == relayChannel ?
+            new Echo(pingChannel, pingStream, pongChannel, pongStream, pongIdle) :
+            new Echo(relayChannel, relayStream, pongChannel, pongStream, pongIdle);
+        final Echo relay = null == relayChannel ?
+            null : new Echo(pingChannel, pingStream, relayChannel, relayStream, relayIdle);
         final Thread pongThread = new Thread(ponger, "raw-ponger");
+        final Thread relayThread = null == relay ? null : new Thread(relay, "raw-relay");
         pongThread.start();
+        if (null != relayThread)
+        {
+            relayThread.start();
+        }
         try
         {
             while (!pingPublication.isConnected() || !pongSubscription.isConnected())
@@ -113,6 +138,11 @@ final class RawPingPong
         {
             ponger.running = false;
             pongThread.join();
+            if (null != relayThread)
+            {
+                relay.running = false;
+                relayThread.join();
+            }
             CloseHelper.closeAll(pingPublication, pongSubscription);
         }
         return histogram;
@@ -133,21 +163,37 @@ final class RawPingPong
         }
     }
 
-    private final class Ponger implements Runnable
+    /**
+     * Echoes what arrives on one stream to another: the ponger, or the relay in front of it.
+     */
+    private final class Echo implements Runnable
     {
+        private final String inChannel;
+        private final int inStream;
+        private final String outChannel;
+        private final int outStream;
         private final Supplier<IdleStrategy> idleSupplier;
         private volatile boolean running = true;
 
-        Ponger(final Supplier<IdleStrategy> idleSupplier)
+        Echo(
+            final String inChannel,
+            final int inStream,
+            final String outChannel,
+            final int outStream,
+            final Supplier<IdleStrategy> idleSupplier)
         {
+            this.inChannel = inChannel;
+            this.inStream = inStream;
+            this.outChannel = outChannel;
+            this.outStream = outStream;
             this.idleSupplier = idleSupplier;
         }
 
         public void run()
         {
             final IdleStrategy idle = idleSupplier.get();
-            final Subscription subscription = aeron.addSubscription(pingChannel, pingStream);
-            final Publication publication = aeron.addPublication(pongChannel, pongStream);
+            final Subscription subscription = aeron.addSubscription(inChannel, inStream);
+            final Publication publication = aeron.addPublication(outChannel, outStream);
             final FragmentHandler echo = new FragmentAssembler((buffer, offset, length, header) ->
             {
                 long result;

@@ -64,6 +64,33 @@ record RttProfile(
     }
 
     /**
+     * @return the shard's wait strategy as the nearest idle strategy, for the raw relay standing in for the shard.
+     */
+    String shardAsIdle()
+    {
+        switch (shardWait)
+        {
+            case BUSY_SPIN:
+                return "busy-spin";
+            case YIELDING:
+                return "yielding";
+            case SLEEPING:
+                return "sleeping";
+            case BLOCKING:
+            default:
+                return "backoff";
+        }
+    }
+
+    /**
+     * @return the shard's wait strategy name as the options spell it.
+     */
+    String shardWaitName()
+    {
+        return shardWait.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /**
      * @return the raw baseline's strategies, for headers.
      */
     String describeRaw()
@@ -76,7 +103,6 @@ record RttProfile(
      */
     String describeSwitchboard()
     {
-        return "gateway " + gatewayIdle + ", agent " + agentIdle + ", shard " +
-            shardWait.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ", driver " + driverIdle;
+        return "gateway " + gatewayIdle + ", agent " + agentIdle + ", shard " + shardWaitName() + ", driver " + driverIdle;
     }
 }
