@@ -41,7 +41,7 @@ public final class AeronThroughput
         "  --channels N       channels published to round-robin (1000)",
         "  --payload BYTES    payload per message (32)",
         "  --shards N         channel shards on the host (1)",
-        "  --term-length B    publication term length (16777216: absorbs a few ms of stall at 1M msgs/s)",
+        "  --term-length B    publication term length (67108864: a subscriber descheduled for ~100 ms loses nothing)",
         "  --agent-idle/--gateway-idle/--driver-idle backoff|sleeping|yielding|busy-spin (yielding/yielding/backoff)",
         "  --shard-wait blocking|sleeping|yielding|busy-spin (yielding)",
         "  --offer-timeout-ms N  how long the host retries a back-pressured offer before giving up (node default 5)");
@@ -69,7 +69,7 @@ public final class AeronThroughput
         final int channelCount = options.integer("channels", 1000);
         final int payloadLength = options.integer("payload", 32);
         final int shards = options.integer("shards", 1);
-        final int termLength = options.integer("term-length", 16 * 1024 * 1024);
+        final int termLength = options.integer("term-length", 64 * 1024 * 1024);
         final String agentIdle = options.string("agent-idle", "yielding");
         final String gatewayIdle = options.string("gateway-idle", "yielding");
         final String driverIdle = options.string("driver-idle", "backoff");
