@@ -39,8 +39,8 @@ public final class AeronRtt
         "bench/run aeron-rtt [options]",
         "  --transport ipc|udp|both     (both)",
         "  --idle busy-spin|default|both (both)",
-        "  --messages N                 round trips measured per run (200000)",
-        "  --warmup N                   round trips before measuring (50000)",
+        "  --messages N                 round trips measured per run (100000)",
+        "  --warmup N                   round trips before measuring (30000)",
         "  --payload BYTES              payload of each Publish, >= 8 (16)",
         "  --driver-idle/--raw-idle/--agent-idle/--gateway-idle backoff|sleeping|yielding|busy-spin",
         "  --shard-wait blocking|sleeping|yielding|busy-spin   override the profile's choice");
@@ -64,8 +64,8 @@ public final class AeronRtt
         final BenchArgs options = new BenchArgs(args, OPTIONS, USAGE);
         final List<String> transports = expand(options.string("transport", "both"), "ipc", "udp");
         final List<String> modes = expand(options.string("idle", "both"), "busy-spin", "default");
-        final int messages = options.integer("messages", 200_000);
-        final int warmup = options.integer("warmup", 50_000);
+        final int messages = options.integer("messages", 100_000);
+        final int warmup = options.integer("warmup", 30_000);
         final int payloadLength = options.integer("payload", 16);
         if (payloadLength < 8 || messages < 1 || warmup < 0)
         {
@@ -92,7 +92,10 @@ public final class AeronRtt
                 final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
                 final String name = transport + "-" + mode;
                 LatencyReport.writeHgrm(measured.raw(), new File(dir, name + "-raw.hgrm"));
-                LatencyReport.writeHgrm(measured.relay(), new File(dir, name + "-raw-relay.hgrm"));
+                if (null != measured.relay())
+                {
+                    LatencyReport.writeHgrm(measured.relay(), new File(dir, name + "-raw-relay.hgrm"));
+                }
                 LatencyReport.writeHgrm(measured.switchboard().histogram(), new File(dir, name + "-switchboard.hgrm"));
 
                 final List<String> table = table(transport, profile, measured, elapsedMs);
@@ -134,8 +137,9 @@ public final class AeronRtt
                 () -> IdleStrategies.newInstance(profile.rawIdle()), null);
 
             // Three threads handing the message on with the Switchboard path's idle strategies: pinger as the
-            // gateway, relay as the node agent, ponger as the shard.
-            final Histogram relay = new RawPingPong(aeron, channel(udp, TERM_LENGTH), RAW_PING_STREAM + 10,
+            // gateway, relay as the node agent, ponger as the shard. IPC only: over UDP a relay adds a third trip
+            // through the driver, which the Switchboard path (agent to shard through a ring) does not make.
+            final Histogram relay = udp ? null : new RawPingPong(aeron, channel(udp, TERM_LENGTH), RAW_PING_STREAM + 10,
                 channel(udp, TERM_LENGTH), RAW_PONG_STREAM + 10, channel(udp, TERM_LENGTH), RAW_RELAY_STREAM).run(
                 messageLength, warmup, messages, IdleStrategies.newInstance(profile.gatewayIdle()),
                 () -> IdleStrategies.newInstance(profile.shardAsIdle()),
@@ -156,26 +160,33 @@ public final class AeronRtt
         final String transport, final RttProfile profile, final Measured measured, final long elapsedMs)
     {
         final Histogram raw = measured.raw();
+        final Histogram relay = measured.relay();
         final Histogram switchboard = measured.switchboard().histogram();
-        return List.of(
-            "",
-            "== " + transport + " " + profile.mode(),
-            "   raw:         " + profile.describeRaw(),
-            "   relay:       pinger " + profile.gatewayIdle() + ", relay " + profile.agentIdle() + ", ponger " +
-                profile.shardAsIdle() + " (the Switchboard path's threads, Aeron only)",
-            "   switchboard: " + profile.describeSwitchboard() + ", 1 channel shard",
-            LatencyReport.header(),
-            LatencyReport.row("raw aeron ping-pong", raw),
-            LatencyReport.row("raw aeron 3-thread relay", measured.relay()),
-            LatencyReport.row("switchboard publish->shard->gateway", switchboard),
-            String.format("%-34s %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f", "ratio switchboard/raw",
+        final List<String> lines = new ArrayList<>();
+        lines.add("");
+        lines.add("== " + transport + " " + profile.mode());
+        lines.add("   raw:         " + profile.describeRaw());
+        if (null != relay)
+        {
+            lines.add("   relay:       pinger " + profile.gatewayIdle() + ", relay " + profile.agentIdle() + ", ponger " +
+                profile.shardAsIdle() + " (the Switchboard path's threads, Aeron only)");
+        }
+        lines.add("   switchboard: " + profile.describeSwitchboard() + ", 1 channel shard");
+        lines.add(LatencyReport.header());
+        lines.add(LatencyReport.row("raw aeron ping-pong", raw));
+        if (null != relay)
+        {
+            lines.add(LatencyReport.row("raw aeron 3-thread relay", relay));
+        }
+        lines.add(LatencyReport.row("switchboard publish->shard->gateway", switchboard));
+        lines.add(String.format("%-34s %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f", "ratio switchboard/raw",
                 ratio(switchboard, raw, 50), ratio(switchboard, raw, 90), ratio(switchboard, raw, 99),
                 ratio(switchboard, raw, 99.9), ratio(switchboard, raw, 99.99),
-                (double)switchboard.getMaxValue() / raw.getMaxValue()),
-            String.format("   mean raw %.2f us, relay %.2f us, switchboard %.2f us; ChannelEvents dropped by the host " +
-                "%d; host %s; run took %d ms", raw.getMean() / 1000.0, measured.relay().getMean() / 1000.0,
-                switchboard.getMean() / 1000.0, measured.switchboard().dropped(), measured.switchboard().hostCounters(),
-                elapsedMs));
+                (double)switchboard.getMaxValue() / raw.getMaxValue()));
+        lines.add(String.format("   mean raw %.2f us, switchboard %.2f us; ChannelEvents dropped by the host %d; host %s; " +
+            "run took %d ms", raw.getMean() / 1000.0, switchboard.getMean() / 1000.0, measured.switchboard().dropped(),
+            measured.switchboard().hostCounters(), elapsedMs));
+        return lines;
     }
 
     private static String resultLine(
@@ -184,15 +195,16 @@ public final class AeronRtt
         final Histogram raw = measured.raw();
         final Histogram relay = measured.relay();
         final Histogram switchboard = measured.switchboard().histogram();
+        final String relayFields = null == relay ? "" : String.format(" relay_p99_us=%.2f sb_relay_p99_ratio=%.2f",
+            LatencyReport.micros(relay, 99), ratio(switchboard, relay, 99));
         return String.format("RESULT scenario=aeron-rtt transport=%s idle=%s raw_p50_us=%.2f sb_p50_us=%.2f " +
-            "raw_p99_us=%.2f sb_p99_us=%.2f p99_ratio=%.2f raw_p999_us=%.2f sb_p999_us=%.2f relay_p99_us=%.2f " +
-            "sb_relay_p99_ratio=%.2f sb_dropped=%d raw_idle=%s sb_idle=gw:%s,agent:%s,shard:%s driver_idle=%s " +
-            "messages=%d",
+            "raw_p99_us=%.2f sb_p99_us=%.2f p99_ratio=%.2f raw_p999_us=%.2f sb_p999_us=%.2f%s sb_dropped=%d " +
+            "raw_idle=%s sb_idle=gw:%s,agent:%s,shard:%s driver_idle=%s messages=%d",
             transport, profile.mode(),
             LatencyReport.micros(raw, 50), LatencyReport.micros(switchboard, 50),
             LatencyReport.micros(raw, 99), LatencyReport.micros(switchboard, 99), ratio(switchboard, raw, 99),
-            LatencyReport.micros(raw, 99.9), LatencyReport.micros(switchboard, 99.9),
-            LatencyReport.micros(relay, 99), ratio(switchboard, relay, 99), measured.switchboard().dropped(),
+            LatencyReport.micros(raw, 99.9), LatencyReport.micros(switchboard, 99.9), relayFields,
+            measured.switchboard().dropped(),
             profile.rawIdle(), profile.gatewayIdle(), profile.agentIdle(), profile.shardWaitName(),
             profile.driverIdle(), messages);
     }
@@ -253,7 +265,7 @@ public final class AeronRtt
      * What one run measured.
      *
      * @param raw         raw Aeron ping-pong round trips in nanoseconds.
-     * @param relay       raw Aeron round trips through a relay thread, in nanoseconds.
+     * @param relay       raw Aeron round trips through a relay thread, in nanoseconds; null over UDP.
      * @param switchboard the Switchboard path.
      */
     private record Measured(Histogram raw, Histogram relay, ShardRoundTrip.Result switchboard)
