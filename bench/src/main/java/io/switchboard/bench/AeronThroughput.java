@@ -41,7 +41,9 @@ public final class AeronThroughput
         "  --channels N       channels published to round-robin (1000)",
         "  --payload BYTES    payload per message (32)",
         "  --shards N         channel shards on the host (1)",
-        "  --term-length B    publication term length (67108864: a subscriber descheduled for ~100 ms loses nothing)",
+        "  --term-length B    term of the host's publications to the gateways, asked for in the gateways' endpoints",
+        "                     (67108864: a subscriber descheduled for ~100 ms loses nothing); the host's own inbound",
+        "                     keeps the node default so heartbeats never queue behind more than a few ms of Publishes",
         "  --agent-idle/--gateway-idle/--driver-idle backoff|sleeping|yielding|busy-spin (yielding/yielding/backoff)",
         "  --shard-wait blocking|sleeping|yielding|busy-spin (yielding)",
         "  --offer-timeout-ms N  how long the host retries a back-pressured offer before giving up (node default 5)");
@@ -70,6 +72,9 @@ public final class AeronThroughput
         final int payloadLength = options.integer("payload", 32);
         final int shards = options.integer("shards", 1);
         final int termLength = options.integer("term-length", 64 * 1024 * 1024);
+        // The host publishes to each gateway on the endpoint the gateway announces; a term-length there wins over the
+        // host's own (PeerDirectory keeps it), so the deep buffer is on the host-to-gateway side only.
+        final String gatewayChannel = "aeron:ipc?term-length=" + termLength;
         final String agentIdle = options.string("agent-idle", "yielding");
         final String gatewayIdle = options.string("gateway-idle", "yielding");
         final String driverIdle = options.string("driver-idle", "backoff");
@@ -82,14 +87,14 @@ public final class AeronThroughput
         }
 
         System.out.printf("aeron-throughput: ipc, %d publisher(s), %d channels, %d-byte payloads (Publish %d bytes), " +
-            "%d shard(s), term %d, host offer timeout %d ms; idle: gateways %s, agent %s, shard %s, driver %s; " +
+            "%d shard(s), host-to-gateway term %d, host offer timeout %d ms; idle: gateways %s, agent %s, shard %s, driver %s; " +
             "%d s warm-up + %d s measured; %d cores%n", publisherCount, channelCount, payloadLength,
             BenchGateway.publishLength(6, ThroughputGateways.USER.capacity(), payloadLength), shards, termLength,
             offerTimeoutMs, gatewayIdle, agentIdle, shardWait.name().toLowerCase(java.util.Locale.ROOT), driverIdle, warmupSeconds,
             seconds, Runtime.getRuntime().availableProcessors());
 
         final NodeContext driverContext = new NodeContext()
-            .nodeName("bench-tput-driver").driverIdleStrategy(driverIdle).termLength(termLength).conclude();
+            .nodeName("bench-tput-driver").driverIdleStrategy(driverIdle).conclude();
         final EmbeddedDriver driver = EmbeddedDriver.launch(driverContext);
         final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
         final SwitchboardNode node = SwitchboardNode.launch(hostContext
@@ -101,12 +106,13 @@ public final class AeronThroughput
             .aeronDir(driver.aeronDirectoryName())
             .idleStrategy(agentIdle)
             .channelShards(shards)
-            .shardWaitStrategy(shardWait)
-            .termLength(termLength), new EngineWiring());
+            .shardWaitStrategy(shardWait), new EngineWiring());
+        final int hostTermLength = node.context().termLength();
 
         final UnsafeBuffer[] channels = ThroughputGateways.channelNames(channelCount);
         final ThroughputGateways.Subscriber subscriber = new ThroughputGateways.Subscriber(
-            aeron, SUBSCRIBER_ID, HOST_ID, termLength, channels, IdleStrategies.newInstance(gatewayIdle));
+            aeron, SUBSCRIBER_ID, HOST_ID, hostTermLength, gatewayChannel, channels,
+            IdleStrategies.newInstance(gatewayIdle));
         final List<ThroughputGateways.Publisher> publishers = new ArrayList<>();
         final List<Thread> threads = new ArrayList<>();
         try
@@ -116,7 +122,7 @@ public final class AeronThroughput
             for (int i = 0; i < publisherCount; i++)
             {
                 final ThroughputGateways.Publisher publisher = new ThroughputGateways.Publisher(
-                    aeron, FIRST_PUBLISHER_ID + i, HOST_ID, termLength, channels, i * channelCount / publisherCount,
+                    aeron, FIRST_PUBLISHER_ID + i, HOST_ID, hostTermLength, gatewayChannel, channels, i * channelCount / publisherCount,
                     payloadLength, IdleStrategies.newInstance(gatewayIdle));
                 publisher.awaitHost(20_000);
                 publishers.add(publisher);

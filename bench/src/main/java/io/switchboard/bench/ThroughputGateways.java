@@ -90,11 +90,13 @@ final class ThroughputGateways
             final Aeron aeron,
             final int nodeId,
             final int hostId,
-            final int termLength,
+            final int hostTermLength,
+            final String listenChannel,
             final UnsafeBuffer[] channels,
             final IdleStrategy idle)
         {
-            this.gateway = new BenchGateway(aeron, nodeId, "aeron:ipc", hostId, "aeron:ipc", 1000, termLength, this);
+            this.gateway = new BenchGateway(
+                aeron, nodeId, listenChannel, hostId, "aeron:ipc", 1000, hostTermLength, this);
             this.channels = channels;
             this.lastSeq = new long[channels.length];
             this.idle = idle;
@@ -236,13 +238,15 @@ final class ThroughputGateways
             final Aeron aeron,
             final int nodeId,
             final int hostId,
-            final int termLength,
+            final int hostTermLength,
+            final String listenChannel,
             final UnsafeBuffer[] channels,
             final int firstChannel,
             final int payloadLength,
             final IdleStrategy idle)
         {
-            this.gateway = new BenchGateway(aeron, nodeId, "aeron:ipc", hostId, "aeron:ipc", 1000, termLength, this);
+            this.gateway = new BenchGateway(
+                aeron, nodeId, listenChannel, hostId, "aeron:ipc", 1000, hostTermLength, this);
             this.channels = channels;
             this.next = firstChannel % channels.length;
             this.payloadLength = payloadLength;
