@@ -6,6 +6,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.util.ArrayList;
@@ -18,17 +19,19 @@ import java.util.concurrent.locks.LockSupport;
  * factory whose detectors record every report, and after each test class forces garbage collection, lets the
  * detectors look at what was collected, and fails the class if anything leaked. Registered for every gateway test
  * through {@code META-INF/services} (JUnit's extension auto-detection); surefire runs the tests with
- * {@code -Dio.netty.leakDetection.level=paranoid} so every buffer is tracked.
+ * {@code -Dio.netty.leakDetection.level=paranoid} so every buffer is tracked, except in classes marked
+ * {@link SampledLeakDetection}.
  * <p>
  * The factory is installed when this class loads, which is before any test class touches Netty's buffers (their
  * detector is created once, in a static initialiser): {@link NettyLeakCheckTest} proves a leak is seen.
  * <p>
  * Thread-safe: detectors report from whichever thread allocates; the record is synchronised.
  */
-public final class NettyLeakCheck implements AfterAllCallback
+public final class NettyLeakCheck implements BeforeAllCallback, AfterAllCallback
 {
     private static final List<String> LEAKS = new ArrayList<>();
     private static final int GC_ROUNDS = 5;
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(NettyLeakCheck.class);
 
     static
     {
@@ -38,8 +41,26 @@ public final class NettyLeakCheck implements AfterAllCallback
     /**
      * {@inheritDoc}
      */
+    public void beforeAll(final ExtensionContext context)
+    {
+        if (context.getRequiredTestClass().isAnnotationPresent(SampledLeakDetection.class))
+        {
+            context.getStore(NAMESPACE).put(ResourceLeakDetector.Level.class, ResourceLeakDetector.getLevel());
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.ADVANCED);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public void afterAll(final ExtensionContext context)
     {
+        final ResourceLeakDetector.Level level =
+            context.getStore(NAMESPACE).remove(ResourceLeakDetector.Level.class, ResourceLeakDetector.Level.class);
+        if (null != level)
+        {
+            ResourceLeakDetector.setLevel(level);
+        }
         final List<String> leaks = collect();
         if (!leaks.isEmpty())
         {
