@@ -1,5 +1,7 @@
 package io.switchboard.gateway.support;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -18,7 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FuzzConnection implements AutoCloseable
 {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // The gateway accepts data nested up to its parser's limit (1000 levels per frame), so a history answer wrapping
+    // such data in its envelope is nested a few levels deeper: valid JSON that a default parser refuses.
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(2000).build())
+        .build());
 
     private final RawWebSocket socket;
     private final Thread reader;
