@@ -88,8 +88,10 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel>
     {
         final ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("flush", new FlushConsolidationHandler(256, true));
+        // Reader idle comes every heartbeat while the client is silent: the session pings it, and closes it once the
+        // silence reaches the idle timeout (a client that only listens to a busy channel is pinged too).
         pipeline.addLast("idle", new IdleStateHandler(
-            context.idleTimeoutMs(), context.heartbeatMs(), 0, TimeUnit.MILLISECONDS));
+            Math.min(context.idleTimeoutMs(), context.heartbeatMs()), context.heartbeatMs(), 0, TimeUnit.MILLISECONDS));
         pipeline.addLast("http", new HttpServerCodec());
         pipeline.addLast("httpAggregator", new JsonHttpObjectAggregator(MAX_HTTP_BODY));
         pipeline.addLast("auth", new WebSocketAuthHandler(WEBSOCKET_PATH, tokens, proxy, control::isDraining));

@@ -1,6 +1,7 @@
 package io.switchboard.gateway;
 
 import io.switchboard.gateway.support.GatewayHarness;
+import io.switchboard.gateway.support.SampledLeakDetection;
 import io.switchboard.gateway.support.ResumingClient;
 import io.switchboard.gateway.support.WsClient;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the first is drained. Every client must end up on the second gateway having received every message exactly once,
  * in seq order, resuming through history.
  */
+@SampledLeakDetection
 class DrainTest
 {
     private static final int CLIENTS = 100;

@@ -20,7 +20,8 @@ class IdleAndHeartbeatTest
     @BeforeEach
     void start()
     {
-        harness = GatewayHarness.start(context -> context.idleTimeoutMs(600).heartbeatMs(150));
+        harness = GatewayHarness.start(context -> context.idleTimeoutMs(600).heartbeatMs(150)
+            .ratePerSecond(100_000).rateBurst(100_000));
     }
 
     @AfterEach
@@ -39,6 +40,27 @@ class IdleAndHeartbeatTest
         assertThat(client.isClosed()).isFalse();
         client.send("{\"type\":\"ping\",\"ref\":1}");
         assertThat(client.await("pong").path("ref").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldPingAndKeepAClientThatOnlyListensToABusyChannel()
+    {
+        final WsClient listener = harness.connect("listener", "busy");
+        final WsClient writer = harness.connect("writer", "busy");
+        listener.await("subscribed");
+        writer.await("subscribed");
+
+        // The server always has something to write to the listener, so only the listener's silence triggers pings.
+        int published = 0;
+        while (listener.pings() < 5)
+        {
+            writer.send("{\"type\":\"publish\",\"channel\":\"busy\",\"data\":" + published + "}");
+            listener.awaitCount(++published, f -> "message".equals(f.path("type").asText()), "messages");
+            assertThat(listener.isClosed()).isFalse();
+        }
+
+        listener.send("{\"type\":\"ping\",\"ref\":2}");
+        assertThat(listener.await("pong").path("ref").asInt()).isEqualTo(2);
     }
 
     @Test

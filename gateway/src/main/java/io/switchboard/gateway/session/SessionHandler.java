@@ -55,6 +55,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter
     private GatewaySession session;
     private RateLimiter limiter;
     private ClientRequest.Watch pendingWatch;
+    private int silentPeriods;
     private long lastWatchNs = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
     /**
@@ -234,7 +235,17 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter
         }
         if (idle.state() == IdleState.READER_IDLE)
         {
-            session.close(GatewaySession.CLOSE_GOING_AWAY, "idle timeout");
+            // Pinged after every quiet period, so even a client that only listens has a pong to send.
+            silentPeriods = idle.isFirst() ? 1 : silentPeriods + 1;
+            final long silentMs = silentPeriods * Math.min(context.idleTimeoutMs(), context.heartbeatMs());
+            if (silentMs >= context.idleTimeoutMs())
+            {
+                session.close(GatewaySession.CLOSE_GOING_AWAY, "idle timeout");
+            }
+            else
+            {
+                ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
+            }
         }
         else if (idle.state() == IdleState.WRITER_IDLE)
         {

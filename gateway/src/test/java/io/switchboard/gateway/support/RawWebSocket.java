@@ -1,5 +1,6 @@
 package io.switchboard.gateway.support;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -17,11 +18,12 @@ public final class RawWebSocket implements AutoCloseable
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    private int closeCode;
 
     private RawWebSocket(final Socket socket) throws IOException
     {
         this.socket = socket;
-        this.in = new DataInputStream(socket.getInputStream());
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         this.out = socket.getOutputStream();
     }
 
@@ -35,6 +37,7 @@ public final class RawWebSocket implements AutoCloseable
     {
         final Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout((int)Await.DEADLINE_MS);
+        socket.setTcpNoDelay(true);
         final RawWebSocket client = new RawWebSocket(socket);
         final String key = Base64.getEncoder().encodeToString("switchboard-test".getBytes(StandardCharsets.US_ASCII));
         client.out.write(("GET " + pathQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n" +
@@ -62,17 +65,41 @@ public final class RawWebSocket implements AutoCloseable
      */
     public void sendText(final byte[] payload) throws IOException
     {
-        final ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x81);
+        sendFrame(0x1, payload);
+    }
+
+    /**
+     * Send one masked binary frame.
+     *
+     * @param payload the frame's payload.
+     * @throws IOException when the socket fails.
+     */
+    public void sendBinary(final byte[] payload) throws IOException
+    {
+        sendFrame(0x2, payload);
+    }
+
+    private void sendFrame(final int opcode, final byte[] payload) throws IOException
+    {
+        final ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.write(0x80 | opcode);
         if (payload.length < 126)
         {
             frame.write(0x80 | payload.length);
         }
-        else
+        else if (payload.length <= 0xffff)
         {
             frame.write(0x80 | 126);
             frame.write(payload.length >>> 8);
             frame.write(payload.length & 0xff);
+        }
+        else
+        {
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8)
+            {
+                frame.write((int)(((long)payload.length >>> shift) & 0xff));
+            }
         }
         final byte[] mask = { 1, 2, 3, 4 };
         frame.write(mask);
@@ -82,6 +109,48 @@ public final class RawWebSocket implements AutoCloseable
         }
         out.write(frame.toByteArray());
         out.flush();
+    }
+
+    /**
+     * @return the next text frame's payload, or null for the server's close frame, whose code is then
+     * {@link #closeCode()} (other frames are skipped).
+     * @throws IOException when the socket fails or ends without a close frame.
+     */
+    public String readTextOrClose() throws IOException
+    {
+        while (true)
+        {
+            final int first = in.readUnsignedByte();
+            final int second = in.readUnsignedByte();
+            long length = second & 0x7f;
+            if (126 == length)
+            {
+                length = in.readUnsignedShort();
+            }
+            else if (127 == length)
+            {
+                length = in.readLong();
+            }
+            final byte[] payload = new byte[(int)length];
+            in.readFully(payload);
+            if ((first & 0x0f) == 0x1)
+            {
+                return new String(payload, StandardCharsets.UTF_8);
+            }
+            if ((first & 0x0f) == 0x8)
+            {
+                closeCode = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+                return null;
+            }
+        }
+    }
+
+    /**
+     * @return the code of the close frame {@link #readTextOrClose()} met, 0 before.
+     */
+    public int closeCode()
+    {
+        return closeCode;
     }
 
     /**

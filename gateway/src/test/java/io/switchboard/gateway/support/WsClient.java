@@ -153,6 +153,14 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable
     }
 
     /**
+     * @return server pings received so far.
+     */
+    public synchronized int pings()
+    {
+        return pings;
+    }
+
+    /**
      * @return the close code, waiting for the close.
      */
     public synchronized int awaitClose()
