@@ -1,117 +1,135 @@
 package io.switchboard.server.cluster;
 
-import org.apache.zookeeper.server.embedded.ExitHandler;
-import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
-
+import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * A real ZooKeeper in the test JVM: one server, or a quorum of three whose members can be stopped one by one. Built
- * on ZooKeeper's own embedding API because the server module's test classpath has ZooKeeper (through Curator) but
- * not curator-test's TestingServer.
+ * A real ZooKeeper server ({@code ZooKeeperServerMain}) as a child JVM on a fixed port, so it can be lost (killed)
+ * and started again on the same data: sessions survive a restart shorter than their timeout. A child JVM rather than
+ * curator-test's in-process TestingServer because the server module's test classpath has ZooKeeper (through
+ * Curator) but neither curator-test nor the metrics library ZooKeeper's server needs; the latter is taken from the
+ * local Maven repository for the child only.
  * <p>
  * Not thread-safe: driven by the test thread.
  */
 final class ZooKeeperEnsemble implements AutoCloseable
 {
-    private final List<ZooKeeperServerEmbedded> servers = new ArrayList<>();
-    private final List<Integer> clientPorts = new ArrayList<>();
-    private final Path baseDir;
+    /** Libraries ZooKeeper's server loads that its pom marks "provided". */
+    private static final List<String> SERVER_ONLY_LIBRARIES =
+        List.of("io/dropwizard/metrics/metrics-core", "org/xerial/snappy/snappy-java");
 
-    private ZooKeeperEnsemble(final Path baseDir)
+    private final Path dataDir;
+    private final int port;
+    private Process process;
+
+    private ZooKeeperEnsemble(final Path dataDir, final int port)
     {
-        this.baseDir = baseDir;
+        this.dataDir = dataDir;
+        this.port = port;
     }
 
     /**
-     * @param size 1 or 3 servers.
-     * @return the started ensemble.
-     * @throws Exception when a server cannot start.
+     * @return the started server.
+     * @throws Exception when it cannot start.
      */
-    static ZooKeeperEnsemble start(final int size) throws Exception
+    static ZooKeeperEnsemble start() throws Exception
     {
-        final ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble(Files.createTempDirectory("sb-zk"));
-        final int[][] ports = new int[size][3];
-        for (final int[] serverPorts : ports)
-        {
-            for (int i = 0; i < 3; i++)
-            {
-                serverPorts[i] = freePort();
-            }
-        }
-        for (int id = 1; id <= size; id++)
-        {
-            final Path dir = ensemble.baseDir.resolve("server-" + id);
-            final Path data = Files.createDirectories(dir.resolve("data"));
-            final Properties config = new Properties();
-            config.setProperty("tickTime", "200");
-            config.setProperty("initLimit", "50");
-            config.setProperty("syncLimit", "25");
-            config.setProperty("dataDir", data.toString());
-            config.setProperty("clientPort", Integer.toString(ports[id - 1][0]));
-            config.setProperty("clientPortAddress", "127.0.0.1");
-            config.setProperty("admin.enableServer", "false");
-            config.setProperty("4lw.commands.whitelist", "*");
-            // Sessions of at least 2 ticks are allowed: nodes ask for a short one so a dead node leaves quickly.
-            config.setProperty("minSessionTimeout", "400");
-            if (size > 1)
-            {
-                Files.writeString(data.resolve("myid"), Integer.toString(id));
-                for (int other = 1; other <= size; other++)
-                {
-                    config.setProperty("server." + other, "127.0.0.1:" + ports[other - 1][1] + ":" +
-                        ports[other - 1][2]);
-                }
-            }
-            ensemble.clientPorts.add(ports[id - 1][0]);
-            ensemble.servers.add(ZooKeeperServerEmbedded.builder()
-                .baseDir(dir)
-                .configuration(config)
-                .exitHandler(ExitHandler.LOG_ONLY)
-                .build());
-        }
-        for (final ZooKeeperServerEmbedded server : ensemble.servers)
-        {
-            server.start();
-        }
+        final ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble(Files.createTempDirectory("sb-zk"), freePort());
+        ensemble.startServer();
         return ensemble;
     }
 
     /**
-     * @return host:port,... of every server, started or not.
+     * Start the server (again, after {@link #stopServer()}) on the same port and data; returns once it accepts
+     * connections.
+     *
+     * @throws Exception when it cannot start.
+     */
+    void startServer() throws Exception
+    {
+        final String repository = System.getProperty("maven.repo.local",
+            System.getProperty("user.home") + File.separator + ".m2" + File.separator + "repository");
+        final StringBuilder classPath = new StringBuilder(System.getProperty("java.class.path"));
+        for (final String library : SERVER_ONLY_LIBRARIES)
+        {
+            classPath.append(File.pathSeparator).append(jarOf(Path.of(repository, library)));
+        }
+        process = new ProcessBuilder(List.of(
+            System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+            "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.4lw.commands.whitelist=*",
+            "-cp", classPath.toString(), "org.apache.zookeeper.server.ZooKeeperServerMain",
+            Integer.toString(port), dataDir.toString(), "200"))
+            .redirectErrorStream(true)
+            .redirectOutput(dataDir.resolve("zookeeper.log").toFile())
+            .start();
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NodeProcess.DEADLINE_MS);
+        while (true)
+        {
+            try (Socket socket = new Socket())
+            {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            }
+            catch (final IOException notYet)
+            {
+                if (!process.isAlive() || System.nanoTime() - deadlineNs > 0)
+                {
+                    throw new IllegalStateException("ZooKeeper did not start: see " + dataDir.resolve("zookeeper.log"));
+                }
+                process.waitFor(50, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /**
+     * Lose the server (kill -9): connections drop, nothing answers until it starts again.
+     *
+     * @throws InterruptedException if interrupted while it dies.
+     */
+    void stopServer() throws InterruptedException
+    {
+        if (null != process)
+        {
+            process.destroyForcibly();
+            process.waitFor(NodeProcess.DEADLINE_MS, TimeUnit.MILLISECONDS);
+            process = null;
+        }
+    }
+
+    /**
+     * @return host:port.
      */
     String connectString()
     {
-        final List<String> hosts = new ArrayList<>();
-        for (final int port : clientPorts)
-        {
-            hosts.add("127.0.0.1:" + port);
-        }
-        return String.join(",", hosts);
+        return "127.0.0.1:" + port;
     }
 
     /**
-     * @param index of the server to stop, from 0.
+     * Stop the server.
+     *
+     * @throws InterruptedException if interrupted while it dies.
      */
-    void stop(final int index)
+    public void close() throws InterruptedException
     {
-        servers.get(index).close();
+        stopServer();
     }
 
-    /**
-     * Stop every server.
-     */
-    public void close()
+    private static String jarOf(final Path artifact) throws IOException
     {
-        for (final ZooKeeperServerEmbedded server : servers)
+        try (Stream<Path> files = Files.walk(artifact))
         {
-            server.close();
+            return files.filter(file -> file.toString().endsWith(".jar")).map(Path::toString).sorted()
+                .reduce((first, second) -> second)
+                .orElseThrow(() -> new IllegalStateException("no jar under " + artifact));
         }
     }
 
