@@ -160,7 +160,9 @@ final class ChannelSubscriptions
             answered.add(batch.session());
             batch.resolved(frames, name, channel.seq, channel.epoch);
         }
-        if (resumed)
+        // Sessions not answered just now were told the channel was unavailable (or it moved): tell them where it
+        // starts, even for a first subscription that only succeeded on a retry.
+        if (resumed || channel.sessions.size() > answered.size())
         {
             final List<ClientFrames.SubscribedChannel> start =
                 List.of(new ClientFrames.SubscribedChannel(name, channel.seq, channel.epoch));

@@ -7,14 +7,18 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.DatagramSocket;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One Switchboard node as a separate JVM, started through {@code SwitchboardMain run} exactly as an operator would,
- * with its output echoed (prefixed) and kept so a test can wait for a log line.
+ * with its output written to {@code target/cluster-logs/<name>-<pid>.log} and kept so a test can wait for a log
+ * line.
  * <p>
  * Thread-safe: output arrives on a pump thread; waits happen on the test thread.
  */
@@ -22,6 +26,8 @@ final class NodeProcess implements AutoCloseable
 {
     static final long DEADLINE_MS = 30_000;
     static final String API_KEY = "cluster-test-key";
+    /** Each node's output goes to its own file here (not to the test's output, which surefire relays). */
+    static final Path LOG_DIR = Path.of("target", "cluster-logs");
 
     private final String name;
     private final Process process;
@@ -58,8 +64,6 @@ final class NodeProcess implements AutoCloseable
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
-        // A short session: a node that dies without deregistering leaves ZooKeeper in 2 s (heartbeats see it first).
-        command.add("-Dswitchboard.zookeeper.sessionTimeoutMs=2000");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(SwitchboardMain.class.getName());
@@ -89,6 +93,7 @@ final class NodeProcess implements AutoCloseable
             command.add("--public-url");
             command.add("ws://127.0.0.1:" + httpPort + "/ws");
         }
+        Files.createDirectories(LOG_DIR);
         final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("SWITCHBOARD_LOG_LEVEL", "INFO");
         final NodeProcess node = new NodeProcess("n" + nodeId, builder.start(), httpPort);
@@ -102,12 +107,14 @@ final class NodeProcess implements AutoCloseable
         final Thread pump = new Thread(() ->
         {
             try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                PrintWriter log = new PrintWriter(Files.newBufferedWriter(LOG_DIR.resolve(
+                    name + "-" + process.pid() + ".log"), StandardCharsets.UTF_8), true))
             {
                 String line;
                 while ((line = reader.readLine()) != null)
                 {
-                    System.out.println("[" + name + "] " + line);
+                    log.println(line);
                     synchronized (this)
                     {
                         lines.add(line);

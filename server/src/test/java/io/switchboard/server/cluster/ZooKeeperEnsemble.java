@@ -67,7 +67,7 @@ final class ZooKeeperEnsemble implements AutoCloseable
             "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.4lw.commands.whitelist=*",
             "-cp", classPath.toString(), "org.apache.zookeeper.server.ZooKeeperServerMain",
-            Integer.toString(port), dataDir.toString(), "200"))
+            Integer.toString(port), dataDir.toString(), "500"))
             .redirectErrorStream(true)
             .redirectOutput(dataDir.resolve("zookeeper.log").toFile())
             .start();
