@@ -28,6 +28,7 @@ final class HostLinks
     static final int NO_HOST = -1;
 
     private final int selfNodeId;
+    private final PeerDirectory peers;
     private HostRouting channelRouting;
     private HostRouting presenceRouting;
     private HostRouting previousChannelRouting;
@@ -40,6 +41,7 @@ final class HostLinks
     HostLinks(final NodeContext node, final PeerDirectory peers)
     {
         this.selfNodeId = node.nodeId();
+        this.peers = peers;
         final List<Integer> channel = new ArrayList<>();
         final List<Integer> presence = new ArrayList<>();
         if (node.roles().contains(Role.CHANNEL))
@@ -145,13 +147,15 @@ final class HostLinks
         }
     }
 
-    private static void addHosts(final HostRouting routing, final IntHashSet hosts)
+    private void addHosts(final HostRouting routing, final IntHashSet hosts)
     {
         if (null != routing)
         {
             for (final int nodeId : routing.hostNodeIds())
             {
                 hosts.add(nodeId);
+                // A member whose heartbeats arrived before this gateway listened is up although no event said so.
+                markIfAlive(peers, nodeId);
             }
         }
     }

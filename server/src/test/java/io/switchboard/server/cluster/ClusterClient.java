@@ -171,7 +171,9 @@ final class ClusterClient implements WebSocket.Listener, AutoCloseable
         final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime());
         if (leftMs <= 0)
         {
-            throw new AssertionError("timed out waiting for " + what);
+            final String seen = frames.toString();
+            throw new AssertionError("timed out waiting for " + what + "; frames: " +
+                seen.substring(Math.max(0, seen.length() - 1500)));
         }
         try
         {
