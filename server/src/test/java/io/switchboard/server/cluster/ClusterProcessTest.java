@@ -85,8 +85,8 @@ class ClusterProcessTest
         victim.kill();
         subscriber.await(f -> "message".equals(type(f)) && affected.equals(f.path("channel").asText()) &&
             f.path("epoch").asLong() != oldEpoch, "a message on " + affected + " from its new owner");
-        final long servedNs = subscriber.firstArrivalNs(f -> "message".equals(type(f)) &&
-            affected.equals(f.path("channel").asText()), killNs);
+        // The waiting thread is woken by each frame, so this is the arrival time to within a wake-up.
+        final long servedNs = System.nanoTime();
         publishing.set(false);
         load.join();
         System.out.printf("FAILOVER kill -9 of channel host 13 -> first message delivered on %s: %.1f ms%n",
