@@ -151,19 +151,25 @@ final class ClusterClient implements WebSocket.Listener, AutoCloseable
 
     /**
      * @param matcher which frame.
-     * @param afterNs earliest arrival.
-     * @return arrival time of the first matching frame that arrived at or after afterNs, or -1.
+     * @param afterNs earliest arrival ({@link System#nanoTime()}).
+     * @param what    for the failure message.
+     * @return arrival time of the first matching frame that arrived at or after afterNs, waiting for it.
      */
-    synchronized long firstArrivalNs(final Predicate<JsonNode> matcher, final long afterNs)
+    synchronized long awaitArrivalAfter(final Predicate<JsonNode> matcher, final long afterNs, final String what)
     {
-        for (int i = 0; i < frames.size(); i++)
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NodeProcess.DEADLINE_MS);
+        int seen = 0;
+        while (true)
         {
-            if (arrivalNs.get(i) - afterNs >= 0 && matcher.test(frames.get(i)))
+            for (; seen < frames.size(); seen++)
             {
-                return arrivalNs.get(i);
+                if (arrivalNs.get(seen) - afterNs >= 0 && matcher.test(frames.get(seen)))
+                {
+                    return arrivalNs.get(seen);
+                }
             }
+            waitUntil(deadlineNs, what);
         }
-        return -1;
     }
 
     private void waitUntil(final long deadlineNs, final String what)
