@@ -24,6 +24,7 @@ import io.switchboard.gateway.core.GatewayCore;
 import io.switchboard.gateway.core.GatewaySession;
 import io.switchboard.gateway.core.HostInbound;
 import io.switchboard.gateway.http.GatewayControl;
+import io.switchboard.transport.Role;
 import io.switchboard.transport.SwitchboardNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,6 +146,11 @@ public final class Gateway implements GatewayControl, AutoCloseable
                     node.agent().handle(templateId, gatewayCore.inbound());
                 }
                 node.addPeerListener(gatewayCore.inbound());
+                for (final Role role : new Role[]{ Role.CHANNEL, Role.PRESENCE })
+                {
+                    gatewayCore.onPlacement(role, node.clusterView().routing(role));
+                }
+                node.clusterView().addListener(gatewayCore::onPlacement);
                 created.complete(gatewayCore);
             }
             catch (final RuntimeException ex)
@@ -228,13 +234,15 @@ public final class Gateway implements GatewayControl, AutoCloseable
     public CompletableFuture<DrainResult> drain(
         final String reason, final String url, final long reconnectMs, final long graceMs)
     {
-        final String target = null != url ? url : context.drainUrl();
         final long reconnect = reconnectMs >= 0 ? reconnectMs : context.drainReconnectMs();
         final long grace = graceMs >= 0 ? graceMs : context.drainGraceMs();
         draining = true;
         final CompletableFuture<DrainResult> result = new CompletableFuture<>();
-        if (!core.post(() -> result.complete(new DrainResult(core.drain(reason, target, reconnect), target,
-            reconnect, grace))))
+        if (!core.post(() ->
+        {
+            final String target = core.drainTarget(url);
+            result.complete(new DrainResult(core.drain(reason, url, reconnect), target, reconnect, grace));
+        }))
         {
             result.completeExceptionally(new IllegalStateException("the gateway core is busy"));
             return result;

@@ -33,6 +33,8 @@ public final class GatewayMetrics
     private final Counter slowConsumerCloses;
     private final Counter floodCloses;
     private final Counter gaps;
+    private final Counter staleEvents;
+    private final Counter channelMoves;
     private final Counter transientsExpired;
     private final Map<String, Counter> errors = new HashMap<>();
     private final Timer deliverLatency;
@@ -54,6 +56,10 @@ public final class GatewayMetrics
             .description("sessions closed with 4008 for flooding").register(registry);
         gaps = Counter.builder("switchboard.gateway.seq.gaps")
             .description("channel events that skipped seqs (clients repair them from history)").register(registry);
+        staleEvents = Counter.builder("switchboard.gateway.stale.events")
+            .description("channel events dropped because they came from a channel's previous owner").register(registry);
+        channelMoves = Counter.builder("switchboard.gateway.channel.moves")
+            .description("local channels re-subscribed at a new owner after a placement change").register(registry);
         transientsExpired = Counter.builder("switchboard.gateway.transients.expired")
             .description("transient events dropped past their TTL").register(registry);
         for (final String code : ERROR_CODES)
@@ -125,6 +131,20 @@ public final class GatewayMetrics
     public void floodClosed()
     {
         floodCloses.increment();
+    }
+
+    /** A channel event from a channel's previous owner was dropped. */
+    public void staleEvent()
+    {
+        staleEvents.increment();
+    }
+
+    /**
+     * @param count local channels moved to a new owner.
+     */
+    public void channelsMoved(final int count)
+    {
+        channelMoves.increment(count);
     }
 
     /** A channel event skipped seqs. */

@@ -66,6 +66,30 @@ public final class HostRouting
     }
 
     /**
+     * @param nodeId a node.
+     * @return true when it is one of the hosts this routing spreads partitions over.
+     */
+    public boolean isHost(final int nodeId)
+    {
+        for (final int id : nodeIdByHostIndex)
+        {
+            if (id == nodeId)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return node ids of the hosts, a copy.
+     */
+    public int[] hostNodeIds()
+    {
+        return nodeIdByHostIndex.clone();
+    }
+
+    /**
      * @return the partitioner.
      */
     public Partitioner partitioner()

@@ -23,6 +23,11 @@ import java.util.Set;
  * gateway subscribes again when the host is back (or retries every second while a subscription is refused), telling
  * every session where the renewed subscription starts so it can fetch what it missed from history.
  * <p>
+ * When placement changes (a host joined or left the cluster), each channel whose owner changed subscribes at its new
+ * owner and leaves the old one. Until the new owner answers, and afterwards for any other epoch, events are dropped:
+ * a late event from the old owner must never reach a client after the new owner's start, so a client sees one new
+ * epoch (and resumes with history, complete: false) rather than a seq that goes backwards.
+ * <p>
  * Not thread-safe: belongs to the gateway core's thread.
  */
 final class ChannelSubscriptions
@@ -155,7 +160,9 @@ final class ChannelSubscriptions
             answered.add(batch.session());
             batch.resolved(frames, name, channel.seq, channel.epoch);
         }
-        if (resumed)
+        // Sessions not answered just now were told the channel was unavailable (or it moved): tell them where it
+        // starts, even for a first subscription that only succeeded on a retry.
+        if (resumed || channel.sessions.size() > answered.size())
         {
             final List<ClientFrames.SubscribedChannel> start =
                 List.of(new ClientFrames.SubscribedChannel(name, channel.seq, channel.epoch));
@@ -242,6 +249,33 @@ final class ChannelSubscriptions
         }
     }
 
+    /**
+     * The channel hosts changed: move every channel whose owner changed to its new owner.
+     *
+     * @return channels moved.
+     */
+    int onPlacementChanged()
+    {
+        int moved = 0;
+        for (final LocalChannel channel : channels.values())
+        {
+            final int owner = links.channelHostOf(channel.name);
+            if (HostLinks.NO_HOST == owner || owner == channel.host)
+            {
+                continue;
+            }
+            if (LocalChannel.UNAVAILABLE != channel.state && links.isAvailable(channel.host))
+            {
+                sender.unsubscribe(channel.host, 0, channel.name);
+            }
+            channel.host = owner;
+            channel.moved = true;
+            requestSubscription(channel);
+            moved++;
+        }
+        return moved;
+    }
+
     void retryUnavailable(final long nowNs)
     {
         for (final LocalChannel channel : channels.values())
@@ -263,6 +297,11 @@ final class ChannelSubscriptions
         final LocalChannel channel = channels.get(name);
         if (null == channel || channel.sessions.isEmpty())
         {
+            return;
+        }
+        if (channel.moved && (LocalChannel.SUBSCRIBED != channel.state || epoch != channel.epoch))
+        {
+            metrics.staleEvent();
             return;
         }
         if (epoch == channel.epoch)

@@ -7,8 +7,10 @@ import io.switchboard.engine.OutboundSink;
 import io.switchboard.gateway.GatewayContext;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.auth.Principal;
+import io.switchboard.transport.HostRouting;
 import io.switchboard.transport.NodeAgent;
 import io.switchboard.transport.NodeContext;
+import io.switchboard.transport.Role;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,7 @@ public final class GatewayCore
     private final Memberships memberships = new Memberships();
     private long apiMessages;
     private boolean draining;
+    private String drainTarget;
     private boolean closed;
 
     /**
@@ -144,7 +147,7 @@ public final class GatewayCore
         if (draining)
         {
             session.send(frames.drain("gateway draining", reconnectDelay(context.drainReconnectMs()),
-                context.drainUrl()));
+                drainTarget()));
         }
     }
 
@@ -434,19 +437,38 @@ public final class GatewayCore
      * Tell every session to move to another gateway; sessions that connect meanwhile are told at once.
      *
      * @param reason      for the client.
-     * @param url         where to reconnect, or null.
+     * @param url         where to reconnect, or null to spread sessions over live gateways of this region.
      * @param reconnectMs upper bound of each session's random reconnect delay.
      * @return sessions told.
      */
     public int drain(final String reason, final String url, final long reconnectMs)
     {
         draining = true;
+        drainTarget = url;
         for (final GatewaySession session : sessions.values())
         {
-            session.send(frames.drain(reason, reconnectDelay(reconnectMs), url));
+            session.send(frames.drain(reason, reconnectDelay(reconnectMs), drainTarget()));
         }
-        LOG.info("gateway draining {} session(s) towards {}", sessions.size(), url);
+        LOG.info("gateway draining {} session(s) towards {}", sessions.size(),
+            null != url ? url : "live gateways of region " + node.region() + " (else " + context.drainUrl() + ")");
         return sessions.size();
+    }
+
+    /**
+     * @param requested the URL the operator asked for, or null to pick one.
+     * @return where drained clients go: the requested URL, else a live gateway of this region, else one of another
+     * region, else the configured drain URL.
+     */
+    public String drainTarget(final String requested)
+    {
+        return null != requested ? requested :
+            DrainTarget.choose(agent.peers().peers(), node.region(), context.drainUrl());
+    }
+
+    private String drainTarget()
+    {
+        // A fixed URL the operator gave stays; a picked one is picked again, as gateways may have gone meanwhile.
+        return null != drainTarget ? drainTarget : drainTarget(null);
     }
 
     /**
@@ -460,6 +482,42 @@ public final class GatewayCore
         for (final GatewaySession session : new ArrayList<>(sessions.values()))
         {
             session.close(code, reason);
+        }
+    }
+
+    /**
+     * The cluster view's placement of a role changed (a host joined, left or stopped answering): channels and
+     * presence registrations whose owner changed move to the new owner; requests in flight at a channel's old owner
+     * fail as unavailable so the client retries at the new one.
+     *
+     * @param role    channel or presence.
+     * @param routing the role's routing now, or null when no host serves it.
+     */
+    public void onPlacement(final Role role, final HostRouting routing)
+    {
+        if (closed)
+        {
+            return;
+        }
+        links.onPlacement(role, routing);
+        if (Role.CHANNEL == role)
+        {
+            final int moved = channels.onPlacementChanged();
+            pending.failMoved(links::channelHostOf, request -> request.origin.onError(frames, "unavailable",
+                "the channel moved to another host; retry", request.channel));
+            metrics.channelsMoved(moved);
+            if (moved > 0)
+            {
+                LOG.info("placement: {} local channel(s) moved to new hosts", moved);
+            }
+        }
+        else if (Role.PRESENCE == role)
+        {
+            final int moved = presence.onPlacementChanged();
+            if (moved > 0)
+            {
+                LOG.info("placement: {} connected user(s) moved to new presence hosts", moved);
+            }
         }
     }
 

@@ -16,7 +16,9 @@ import java.util.List;
 
 /**
  * Which channel host owns a channel and which presence host owns a user (by {@link HostRouting} over this node,
- * when it plays the role, and the configured peers with the role), and which of those hosts are up.
+ * when it plays the role, and the configured peers with the role, until the node's cluster view hands over its
+ * routing: the live ZooKeeper members with the role), and which of those hosts are up. The routing before the last
+ * change is kept so the gateway can tell which keys moved and from where.
  * <p>
  * Not thread-safe: belongs to the gateway core's thread.
  */
@@ -26,8 +28,11 @@ final class HostLinks
     static final int NO_HOST = -1;
 
     private final int selfNodeId;
-    private final HostRouting channelRouting;
-    private final HostRouting presenceRouting;
+    private final PeerDirectory peers;
+    private HostRouting channelRouting;
+    private HostRouting presenceRouting;
+    private HostRouting previousChannelRouting;
+    private HostRouting previousPresenceRouting;
     private final IntHashSet channelHosts = new IntHashSet();
     private final IntHashSet presenceHosts = new IntHashSet();
     private final IntHashSet available = new IntHashSet();
@@ -36,6 +41,7 @@ final class HostLinks
     HostLinks(final NodeContext node, final PeerDirectory peers)
     {
         this.selfNodeId = node.nodeId();
+        this.peers = peers;
         final List<Integer> channel = new ArrayList<>();
         final List<Integer> presence = new ArrayList<>();
         if (node.roles().contains(Role.CHANNEL))
@@ -98,6 +104,60 @@ final class HostLinks
     int presenceHostOf(final String user)
     {
         return ownerOf(presenceRouting, user);
+    }
+
+    /**
+     * @param user id.
+     * @return node id of its presence host before the last placement change, or {@link #NO_HOST}.
+     */
+    int previousPresenceHostOf(final String user)
+    {
+        return ownerOf(previousPresenceRouting, user);
+    }
+
+    /**
+     * @param channel name.
+     * @return node id of its channel host before the last placement change, or {@link #NO_HOST}.
+     */
+    int previousChannelHostOf(final String channel)
+    {
+        return ownerOf(previousChannelRouting, channel);
+    }
+
+    /**
+     * Take a new placement from the cluster view. Hosts once known for a role stay known, so their loss is still
+     * reported to the channels or users they served.
+     *
+     * @param role    channel or presence.
+     * @param routing the role's routing now, or null when no host serves it.
+     */
+    void onPlacement(final Role role, final HostRouting routing)
+    {
+        if (Role.CHANNEL == role)
+        {
+            previousChannelRouting = channelRouting;
+            channelRouting = routing;
+            addHosts(routing, channelHosts);
+        }
+        else if (Role.PRESENCE == role)
+        {
+            previousPresenceRouting = presenceRouting;
+            presenceRouting = routing;
+            addHosts(routing, presenceHosts);
+        }
+    }
+
+    private void addHosts(final HostRouting routing, final IntHashSet hosts)
+    {
+        if (null != routing)
+        {
+            for (final int nodeId : routing.hostNodeIds())
+            {
+                hosts.add(nodeId);
+                // A member whose heartbeats arrived before this gateway listened is up although no event said so.
+                markIfAlive(peers, nodeId);
+            }
+        }
     }
 
     private int ownerOf(final HostRouting routing, final String name)

@@ -19,7 +19,9 @@ final class LocalChannel
     private static final GatewaySession[] NO_SESSIONS = new GatewaySession[0];
 
     final String name;
-    final int host;
+    int host;
+    /** Set once the channel moved between hosts: from then on only the epoch its owner answered is delivered. */
+    boolean moved;
     final List<GatewaySession> sessions = new ArrayList<>();
     final List<SubscribeBatch> waiting = new ArrayList<>();
     int state = UNAVAILABLE;

@@ -98,6 +98,31 @@ final class PendingRequests
     }
 
     /**
+     * Fail the requests whose host no longer owns their channel: their answer, if any comes, is from a host that
+     * lost the channel.
+     *
+     * @param ownerOf  the channel's owner now.
+     * @param onFailed told of each failed request.
+     */
+    void failMoved(final java.util.function.ToIntFunction<String> ownerOf, final Consumer<Pending> onFailed)
+    {
+        final List<Pending> failed = new ArrayList<>();
+        for (final Pending pending : byId.values())
+        {
+            if (null != pending.channel && PendingRequests.SUBSCRIBE != pending.kind &&
+                ownerOf.applyAsInt(pending.channel) != pending.host)
+            {
+                failed.add(pending);
+            }
+        }
+        for (final Pending pending : failed)
+        {
+            remove(pending.correlationId);
+            onFailed.accept(pending);
+        }
+    }
+
+    /**
      * One request in flight.
      */
     static final class Pending

@@ -23,7 +23,9 @@ import java.util.Set;
  * once, forwards each change only to the sessions whose viewport holds the user, and completes queries that span
  * several presence hosts once every asked user has an answer.
  * <p>
- * When a presence host comes back (or restarted), the connections and watches it owns are registered again.
+ * When a presence host comes back (or restarted), the connections and watches it owns are registered again. When
+ * placement changes, the connections and watches of users whose owner changed move: registered with the new owner,
+ * withdrawn from the old one if it still answers.
  * <p>
  * Not thread-safe: belongs to the gateway core's thread.
  */
@@ -320,6 +322,65 @@ final class PresenceTracker
         {
             sender.presenceWatch(host, watched);
         }
+    }
+
+    /**
+     * The presence hosts changed: move the users whose owner changed.
+     *
+     * @return users moved.
+     */
+    int onPlacementChanged()
+    {
+        int moved = 0;
+        for (final Map.Entry<String, Integer> entry : connectionCount.entrySet())
+        {
+            final String user = entry.getKey();
+            final int from = links.previousPresenceHostOf(user);
+            final int to = links.presenceHostOf(user);
+            if (from == to)
+            {
+                continue;
+            }
+            moved++;
+            for (int i = 0, n = entry.getValue(); i < n; i++)
+            {
+                if (links.isAvailable(from))
+                {
+                    sender.presenceDisconnect(from, user);
+                }
+                if (links.isAvailable(to))
+                {
+                    sender.presenceConnect(to, user);
+                }
+            }
+        }
+        final Map<Integer, List<String>> toUnwatch = new HashMap<>();
+        final Map<Integer, List<String>> toWatch = new HashMap<>();
+        for (final String user : watchCount.keySet())
+        {
+            final int from = links.previousPresenceHostOf(user);
+            final int to = links.presenceHostOf(user);
+            if (from != to)
+            {
+                toUnwatch.computeIfAbsent(from, h -> new ArrayList<>()).add(user);
+                toWatch.computeIfAbsent(to, h -> new ArrayList<>()).add(user);
+            }
+        }
+        for (final Map.Entry<Integer, List<String>> entry : toUnwatch.entrySet())
+        {
+            if (links.isAvailable(entry.getKey()))
+            {
+                sender.presenceUnwatch(entry.getKey(), entry.getValue());
+            }
+        }
+        for (final Map.Entry<Integer, List<String>> entry : toWatch.entrySet())
+        {
+            if (links.isAvailable(entry.getKey()))
+            {
+                sender.presenceWatch(entry.getKey(), entry.getValue());
+            }
+        }
+        return moved;
     }
 
     void onHostLost(final int host)
