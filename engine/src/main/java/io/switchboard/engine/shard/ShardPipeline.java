@@ -48,6 +48,7 @@ public final class ShardPipeline implements AutoCloseable
     private final Disruptor<ShardEvent> disruptor;
     private final AtomicLong handlerErrors = new AtomicLong();
     private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile RingBuffer<ShardEvent> ringBuffer;
     private volatile boolean closed;
 
@@ -241,6 +242,20 @@ public final class ShardPipeline implements AutoCloseable
                 "shard " + context.threadName() + " did not drain within " + context.shutdownTimeoutMs() + " ms"));
             disruptor.halt();
         }
+
+        try
+        {
+            // halt() only signals the thread: wait for onShutdown so the owner sees the handler's final state.
+            if (!stopped.await(context.shutdownTimeoutMs(), TimeUnit.MILLISECONDS))
+            {
+                context.errorHandler().onError(new IllegalStateException(
+                    "shard " + context.threadName() + " did not stop within " + context.shutdownTimeoutMs() + " ms"));
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Thread newThread(final String name, final Runnable runnable)
@@ -289,7 +304,14 @@ public final class ShardPipeline implements AutoCloseable
 
         public void onShutdown()
         {
-            handler.onShutdown();
+            try
+            {
+                handler.onShutdown();
+            }
+            finally
+            {
+                stopped.countDown();
+            }
         }
     }
 
