@@ -238,7 +238,7 @@ final class NodeProcess implements AutoCloseable
     }
 
     /**
-     * Kill whatever is left.
+     * Kill whatever is left and remove the node's Aeron directory, which a killed node cannot remove itself.
      */
     public void close()
     {
@@ -254,6 +254,9 @@ final class NodeProcess implements AutoCloseable
                 Thread.currentThread().interrupt();
             }
         }
+        final File shm = new File("/dev/shm");
+        final File base = shm.isDirectory() && shm.canWrite() ? shm : new File(System.getProperty("java.io.tmpdir"));
+        org.agrona.IoUtil.delete(new File(base, "switchboard-" + name + "-" + process.pid()), true);
     }
 
     private static int freeUdpPort() throws IOException

@@ -121,6 +121,7 @@ final class ZooKeeperEnsemble implements AutoCloseable
     public void close() throws InterruptedException
     {
         stopServer();
+        org.agrona.IoUtil.delete(dataDir.toFile(), true);
     }
 
     private static String jarOf(final Path artifact) throws IOException
