@@ -395,34 +395,38 @@ class ChannelShardTest
         assertThat(sink.drain()).isEmpty();
         assertThat(shard.ignoredCount()).isEqualTo(1);
 
-        // Windows follow the shard's clock: poll the timer until the window has closed, with a deadline.
+        // Windows follow the shard's clock: poll the timer until the windows have closed, with a deadline. A stall
+        // between the two reactions (a loaded machine) may split them over two windows: count over all batches.
+        final java.util.Map<Integer, Long> perGateway = new java.util.HashMap<>();
+        int batches = 0;
         final long deadlineNs = System.nanoTime() + 10_000_000_000L;
-        List<RecordingSink.Sent> sent = sink.drain();
-        while (sent.isEmpty() && System.nanoTime() < deadlineNs)
+        while ((perGateway.getOrDefault(1, 0L) < 2 || perGateway.getOrDefault(2, 0L) < 2) &&
+            System.nanoTime() < deadlineNs)
         {
             shard.onTimer(System.nanoTime());
-            sent = sink.drain();
+            for (final RecordingSink.Sent batch : sink.drain())
+            {
+                batches++;
+                assertThat(batch.templateId()).isEqualTo(ReactionBatchDecoder.TEMPLATE_ID);
+                final ReactionBatchDecoder decoder = new ReactionBatchDecoder()
+                    .wrapAndApplyHeader(batch.buffer(), 0, new io.switchboard.codecs.MessageHeaderDecoder());
+                for (final ReactionBatchDecoder.CountsDecoder counts : decoder.counts())
+                {
+                    assertThat(counts.emoji()).isEqualTo("+1");
+                    perGateway.merge(batch.nodeId(), counts.reactions(), Long::sum);
+                }
+                assertThat(decoder.channel()).isEqualTo("c-1");
+                assertThat(decoder.target()).isEqualTo("t");
+            }
             Thread.onSpinWait();
         }
 
-        assertThat(sent).extracting(RecordingSink.Sent::nodeId).containsExactlyInAnyOrder(1, 2);
-        for (final RecordingSink.Sent batch : sent)
-        {
-            assertThat(batch.templateId()).isEqualTo(ReactionBatchDecoder.TEMPLATE_ID);
-            final ReactionBatchDecoder decoder = new ReactionBatchDecoder()
-                .wrapAndApplyHeader(batch.buffer(), 0, new io.switchboard.codecs.MessageHeaderDecoder());
-            final ReactionBatchDecoder.CountsDecoder counts = decoder.counts();
-            assertThat(counts.count()).isEqualTo(1);
-            counts.next();
-            assertThat(counts.reactions()).isEqualTo(2);
-            assertThat(counts.emoji()).isEqualTo("+1");
-            assertThat(decoder.channel()).isEqualTo("c-1");
-            assertThat(decoder.target()).isEqualTo("t");
-        }
-        assertThat(shard.reactionBatchesDeliveredCount()).isEqualTo(2);
+        assertThat(perGateway).containsOnly(java.util.Map.entry(1, 2L), java.util.Map.entry(2, 2L));
+        assertThat(shard.reactionBatchesDeliveredCount()).isEqualTo(batches);
         shard.onTimer(System.nanoTime());
         assertThat(sink.drain()).isEmpty();
     }
+
 
     private static List<RecordingSink.Event> events(final List<RecordingSink.Sent> sent)
     {
