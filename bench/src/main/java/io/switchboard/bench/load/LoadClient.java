@@ -31,7 +31,7 @@ final class LoadClient extends SimpleChannelInboundHandler<WebSocketFrame>
     private volatile boolean isReady;
     private boolean settled;
     volatile boolean stopping;
-    private Runnable onData;
+    private volatile PresenceLoad presence;
 
     LoadClient(final String user, final List<String> channels, final Wire wire, final LoadStats stats,
         final Runnable onReady)
@@ -45,11 +45,11 @@ final class LoadClient extends SimpleChannelInboundHandler<WebSocketFrame>
     }
 
     /**
-     * @param onData called on the event loop for each delivery frame (presence scenario); null for none.
+     * @param presence told of every presence frame (presence scenario).
      */
-    void onData(final Runnable onData)
+    void presence(final PresenceLoad presence)
     {
-        this.onData = onData;
+        this.presence = presence;
     }
 
     boolean isReady()
@@ -125,10 +125,14 @@ final class LoadClient extends SimpleChannelInboundHandler<WebSocketFrame>
             {
                 case DATA ->
                 {
-                    scanStamps(content, System.nanoTime());
-                    if (null != onData)
+                    final PresenceLoad watcher = presence;
+                    if (null != watcher)
                     {
-                        onData.run();
+                        watcher.onFrame(content, System.nanoTime());
+                    }
+                    else
+                    {
+                        scanStamps(content, System.nanoTime());
                     }
                 }
                 case READY ->

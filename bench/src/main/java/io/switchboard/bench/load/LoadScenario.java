@@ -60,8 +60,9 @@ public final class LoadScenario
             case "connections" -> options.defaults(18_000, 1, 18_000, 10);
             case "density" -> options.defaults(100, 100_000, 1_000, 10_000);
             case "day" -> options.defaults(10_000, 1_000, 10, 2_000);
+            case "presence" -> options.defaults(10_000, 10_000, 1, 200);
             default -> throw new IllegalArgumentException("unknown scenario " + options.scenario +
-                " (chat, broadcast, connections, density, day, peer-nats)");
+                " (chat, broadcast, presence, connections, density, day, peer-nats)");
         };
     }
 
@@ -71,6 +72,7 @@ public final class LoadScenario
         {
             case "chat" -> Workload.chat(options.connections, options.members, options.rate);
             case "broadcast", "connections" -> Workload.broadcast(options.connections, options.rate);
+            case "presence" -> Workload.presence(options.connections, options.watch, options.rate);
             case "density" -> Workload.density(options.connections, options.members, options.rate);
             case "day" -> Workload.day(options.connections, options.members, options.rate,
                 options.durationS / (double)Workload.DAY_SHAPE.length, options.warmupS);
@@ -185,6 +187,7 @@ public final class LoadScenario
     private static void publish(final LoadOptions options, final Workload workload, final LoadClients clients,
         final LoadStats stats, final ServerUnderTest server) throws InterruptedException
     {
+        final PresenceLoad presence = workload.watch > 0 ? watchAll(workload, clients, stats) : null;
         final long startNs = System.nanoTime() + 100_000_000L;
         final long measureStartNs = startNs + options.warmupS * 1_000_000_000L;
         final long endNs = measureStartNs + options.durationS * 1_000_000_000L;
@@ -195,6 +198,10 @@ public final class LoadScenario
         }
         final OpenLoopPublisher publisher = new OpenLoopPublisher(clients, workload.picker, workload.rateAt, stats,
             options.payloadBytes, startNs, endNs);
+        if (null != presence)
+        {
+            publisher.presence(presence);
+        }
         final Thread thread = new Thread(publisher, "publisher");
         thread.setDaemon(true);
         thread.start();
@@ -229,6 +236,22 @@ public final class LoadScenario
             lastDelivered = delivered;
         }
         publisher.stop();
+    }
+
+    private static PresenceLoad watchAll(final Workload workload, final LoadClients clients, final LoadStats stats)
+        throws InterruptedException
+    {
+        final PresenceLoad presence = new PresenceLoad(clients.clients().size(), workload.watch, stats);
+        for (int i = 0; i < clients.clients().size(); i++)
+        {
+            final LoadClient client = clients.clients().get(i);
+            client.presence(presence);
+            client.sendText(presence.watchFrame(i));
+        }
+        // Watches are applied at most every presence.watchIntervalMs (200 ms): let the first ones land.
+        Thread.sleep(2_000);
+        System.out.println("load: " + clients.clients().size() + " users each watch " + workload.watch + " others");
+        return presence;
     }
 
     private static void memoryFigures(final Map<String, Object> summary, final ServerUnderTest server,

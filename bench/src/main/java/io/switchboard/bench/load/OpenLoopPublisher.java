@@ -37,6 +37,7 @@ final class OpenLoopPublisher implements Runnable
     private final int payloadBytes;
     private final StringBuilder data = new StringBuilder(256);
     private volatile boolean running = true;
+    private PresenceLoad presence;
     private final long startNs;
     private final long endNs;
 
@@ -82,6 +83,14 @@ final class OpenLoopPublisher implements Runnable
         }
     }
 
+    /**
+     * @param presence send status changes instead of publishes.
+     */
+    void presence(final PresenceLoad presence)
+    {
+        this.presence = presence;
+    }
+
     void stop()
     {
         running = false;
@@ -93,6 +102,14 @@ final class OpenLoopPublisher implements Runnable
         if (stats.inWindow(intendedNs))
         {
             stats.measuredPublished.increment();
+        }
+        if (null != presence)
+        {
+            if (presence.change(clients, n, intendedNs))
+            {
+                stats.sent.increment();
+            }
+            return;
         }
         final int index = picker.client(n);
         final LoadClient client = clients.clients().get(index);

@@ -55,7 +55,7 @@ final class ServerUnderTest implements AutoCloseable
         command.addAll(split(heap));
         command.add("-XX:+UseG1GC");
         command.addAll(split(opts));
-        command.addAll(List.of("-jar", "server/target/switchboard.jar", "run", "--port", Integer.toString(port),
+        command.addAll(List.of("-jar", serverJar(), "run", "--port", Integer.toString(port),
             "--api-key", apiKey));
         System.out.println("load: server: " + String.join(" ", command).replace(apiKey, "<key>"));
         final Path log = dir.resolve("server.log");
@@ -158,6 +158,19 @@ final class ServerUnderTest implements AutoCloseable
         }
         process.destroyForcibly();
         throw new IllegalStateException("server did not print '" + text + "' in " + timeoutMs + " ms (log: " + log + ")");
+    }
+
+    private static String serverJar()
+    {
+        // bench/run runs from the repository root, Maven's tests from the bench module.
+        for (final String candidate : new String[] { "server/target/switchboard.jar", "../server/target/switchboard.jar" })
+        {
+            if (Files.exists(Path.of(candidate)))
+            {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("server/target/switchboard.jar is missing: build the server module first");
     }
 
     private static int freePort() throws IOException

@@ -22,6 +22,7 @@ final class Workload
     OpenLoopPublisher.Picker picker;
     DoubleUnaryOperator rateAt;
     int hours;
+    int watch;
 
     /**
      * Chat: channels of {@code members} users each, every user in one channel; each publish goes to a random channel
@@ -76,6 +77,23 @@ final class Workload
                 return "all";
             }
         };
+        workload.rateAt = t -> rate;
+        return workload;
+    }
+
+    /**
+     * Presence: every user has a channel of its own (so its session gets {@code subscribed}) and watches the next
+     * {@code watch} users; the load is status changes (see {@link PresenceLoad}).
+     */
+    static Workload presence(final int connections, final int watch, final int rate)
+    {
+        final Workload workload = new Workload();
+        for (int i = 0; i < connections; i++)
+        {
+            workload.users.put("u" + i, List.of("p" + i));
+        }
+        workload.picker = null;
+        workload.watch = watch;
         workload.rateAt = t -> rate;
         return workload;
     }
