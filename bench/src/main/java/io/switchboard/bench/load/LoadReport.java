@@ -97,7 +97,7 @@ final class LoadReport
         final int width = 800;
         final int height = 500;
         final int left = 70;
-        final int right = 20;
+        final int right = 45;
         final int top = 40;
         final int bottom = 50;
         final double maxX = 6; // 99.9999%

@@ -138,7 +138,7 @@ public final class LoadScenario
                 {
                     memoryFigures(summary, server, before, options, workload);
                 }
-                publish(options, workload, clients, stats, server);
+                publish(options, workload, clients, stats, server, summary);
             }
             final Histogram histogram = stats.measured.getIntervalHistogram();
             summary.put("figures", LoadReport.figures(histogram, stats.measuredPublished.sum() /
@@ -185,8 +185,14 @@ public final class LoadScenario
     }
 
     private static void publish(final LoadOptions options, final Workload workload, final LoadClients clients,
-        final LoadStats stats, final ServerUnderTest server) throws InterruptedException
+        final LoadStats stats, final ServerUnderTest server, final Map<String, Object> summary)
+        throws InterruptedException
     {
+        final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean)java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        double serverCpuStart = -1;
+        long generatorCpuStartNs = -1;
+        boolean cpuDone = false;
         final PresenceLoad presence = workload.watch > 0 ? watchAll(workload, clients, stats) : null;
         final long startNs = System.nanoTime() + 100_000_000L;
         final long measureStartNs = startNs + options.warmupS * 1_000_000_000L;
@@ -217,6 +223,22 @@ public final class LoadScenario
             final long sent = stats.sent.sum();
             final long delivered = stats.delivered.sum();
             stats.interval.getIntervalHistogramInto(interval);
+            if (second == options.warmupS)
+            {
+                serverCpuStart = server.cpuSeconds();
+                generatorCpuStartNs = os.getProcessCpuTime();
+            }
+            if (!cpuDone && System.nanoTime() >= endNs && generatorCpuStartNs >= 0)
+            {
+                cpuDone = true;
+                final double measuredS = (System.nanoTime() - measureStartFor(startNs, options)) / 1e9;
+                final double serverCores = (server.cpuSeconds() - serverCpuStart) / measuredS;
+                final double generatorCores = (os.getProcessCpuTime() - generatorCpuStartNs) / 1e9 / measuredS;
+                summary.put("server_cpu_cores", LoadReport.round(serverCores * 100) / 100.0);
+                summary.put("generator_cpu_cores", LoadReport.round(generatorCores * 100) / 100.0);
+                System.out.printf(Locale.ROOT, "load: CPU while measuring: server %.2f cores, generator %.2f cores%n",
+                    serverCores, generatorCores);
+            }
             final String phase = second <= options.warmupS ? "warmup" :
                 System.nanoTime() < endNs ? "measure" : "drain";
             System.out.printf(Locale.ROOT, "load: %4ds %-7s offered=%d/s achieved=%d/s delivered=%d/s conns=%d " +
@@ -236,6 +258,11 @@ public final class LoadScenario
             lastDelivered = delivered;
         }
         publisher.stop();
+    }
+
+    private static long measureStartFor(final long startNs, final LoadOptions options)
+    {
+        return startNs + options.warmupS * 1_000_000_000L;
     }
 
     private static PresenceLoad watchAll(final Workload workload, final LoadClients clients, final LoadStats stats)

@@ -115,6 +115,27 @@ final class ServerUnderTest implements AutoCloseable
     }
 
     /**
+     * @return CPU seconds (user + system) the server process used so far, or -1 when not known.
+     */
+    double cpuSeconds()
+    {
+        if (null == process)
+        {
+            return -1;
+        }
+        try
+        {
+            final String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return -1;
+        }
+    }
+
+    /**
      * @return the server's pid, or -1 for an external one.
      */
     long pid()
