@@ -22,6 +22,9 @@ import java.util.List;
  */
 final class LoadClient extends SimpleChannelInboundHandler<WebSocketFrame>
 {
+    /** Client heartbeat period: well inside the gateway's default idle timeout (60 s). */
+    static final long HEARTBEAT_MS = 20_000;
+
     final String user;
     final List<String> channels;
     private final Wire wire;
@@ -108,6 +111,14 @@ final class LoadClient extends SimpleChannelInboundHandler<WebSocketFrame>
                 ctx.write(new TextWebSocketFrame(frame), ctx.voidPromise());
             }
             ctx.flush();
+            final long firstMs = HEARTBEAT_MS / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(HEARTBEAT_MS);
+            ctx.executor().scheduleAtFixedRate(() ->
+            {
+                if (ctx.channel().isActive())
+                {
+                    ctx.writeAndFlush(new TextWebSocketFrame(wire.heartbeat(ctx.alloc())), ctx.voidPromise());
+                }
+            }, firstMs, HEARTBEAT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT)
         {

@@ -234,8 +234,8 @@ public final class LoadScenario
                 final double measuredS = (System.nanoTime() - measureStartFor(startNs, options)) / 1e9;
                 final double serverCores = (server.cpuSeconds() - serverCpuStart) / measuredS;
                 final double generatorCores = (os.getProcessCpuTime() - generatorCpuStartNs) / 1e9 / measuredS;
-                summary.put("server_cpu_cores", LoadReport.round(serverCores * 100) / 100.0);
-                summary.put("generator_cpu_cores", LoadReport.round(generatorCores * 100) / 100.0);
+                summary.put("server_cpu_cores", Math.round(serverCores * 100) / 100.0);
+                summary.put("generator_cpu_cores", Math.round(generatorCores * 100) / 100.0);
                 System.out.printf(Locale.ROOT, "load: CPU while measuring: server %.2f cores, generator %.2f cores%n",
                     serverCores, generatorCores);
             }

@@ -82,6 +82,13 @@ final class NatsWire implements Wire
         return Kind.DATA;
     }
 
+    public ByteBuf heartbeat(final ByteBufAllocator alloc)
+    {
+        final ByteBuf buf = alloc.buffer(16);
+        buf.writeCharSequence("PING\r\n", StandardCharsets.US_ASCII);
+        return buf;
+    }
+
     public ByteBuf pong(final ByteBufAllocator alloc)
     {
         final ByteBuf buf = alloc.buffer(6);

@@ -68,6 +68,13 @@ final class SwitchboardWire implements Wire
         };
     }
 
+    public ByteBuf heartbeat(final ByteBufAllocator alloc)
+    {
+        final ByteBuf buf = alloc.buffer(16);
+        buf.writeCharSequence("{\"type\":\"ping\"}", StandardCharsets.US_ASCII);
+        return buf;
+    }
+
     public ByteBuf pong(final ByteBufAllocator alloc)
     {
         return null;

@@ -59,6 +59,15 @@ interface Wire
     Kind classify(ByteBuf content);
 
     /**
+     * A client heartbeat, sent every {@link LoadClient#HEARTBEAT_MS}: a receive-only client must still send
+     * something or a server's idle timeout closes it.
+     *
+     * @param alloc allocator.
+     * @return the frame's payload.
+     */
+    ByteBuf heartbeat(ByteBufAllocator alloc);
+
+    /**
      * @param alloc allocator.
      * @return the answer to a server ping, or null when none is due.
      */
