@@ -118,7 +118,10 @@ public final class AeronThroughput
         try
         {
             subscriber.subscribeAll(20_000);
+            // Started at once: a gateway that stops polling stops heartbeating, and a host that hears nothing for
+            // 800 ms (publishers connecting on a loaded machine can take that long) drops its subscriptions.
             threads.add(new Thread(subscriber, "bench-subscriber"));
+            threads.get(0).start();
             for (int i = 0; i < publisherCount; i++)
             {
                 final ThroughputGateways.Publisher publisher = new ThroughputGateways.Publisher(
@@ -128,7 +131,7 @@ public final class AeronThroughput
                 publishers.add(publisher);
                 threads.add(new Thread(publisher, "bench-publisher-" + i));
             }
-            threads.forEach(Thread::start);
+            threads.subList(1, threads.size()).forEach(Thread::start);
 
             final long startNs = System.nanoTime();
             long warmEndNs = 0;

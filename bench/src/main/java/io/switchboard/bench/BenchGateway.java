@@ -125,7 +125,10 @@ public final class BenchGateway implements FragmentHandler, AutoCloseable
         this.subscription = aeron.addSubscription(listenChannel, streamBase + nodeId);
         final ChannelUri uri = ChannelUri.parse(hostChannel);
         uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(termLength));
-        this.publication = aeron.addPublication(uri.toString(), streamBase + hostId);
+        // Exclusive: this gateway gets its own log and so its own image at the host, as a gateway in its own process
+        // would. A concurrent publication shares one IPC log with every other sender in this driver, and a publisher
+        // keeping that log full leaves no room for the other gateways' heartbeats.
+        this.publication = aeron.addExclusivePublication(uri.toString(), streamBase + hostId);
 
         heartbeatEncoder.wrapAndApplyHeader(heartbeatBuffer, 0, headerEncoder)
             .nodeId(nodeId)
