@@ -2,6 +2,7 @@ package io.switchboard.transport;
 
 import io.aeron.Aeron;
 import io.aeron.ControlledFragmentAssembler;
+import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
@@ -52,7 +53,9 @@ public final class NodeAgent implements Agent, ControlledFragmentHandler
     private long nextTickNs;
     private final java.util.function.Consumer<Peer> heartbeatSender = this::sendHeartbeat;
     private int heartbeatLength;
+    private final java.util.function.Consumer<Peer> heartbeatRetrier = this::retryHeartbeat;
     private int heartbeatsSent;
+    private int heartbeatsRefused;
     private long nowNs;
 
     /**
@@ -144,6 +147,12 @@ public final class NodeAgent implements Agent, ControlledFragmentHandler
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
             work += sendHeartbeats();
         }
+        else if (heartbeatsRefused > 0)
+        {
+            // A peer's stream full of data refused the heartbeat: retry every duty cycle rather than once per
+            // interval, or a busy but healthy node would be declared lost by the peer it keeps busy.
+            work += retryRefusedHeartbeats();
+        }
         if (nowNs - nextTickNs >= 0)
         {
             nextTickNs = nowNs + tickIntervalNs;
@@ -215,16 +224,45 @@ public final class NodeAgent implements Agent, ControlledFragmentHandler
         // Encoded once in the constructor: only the timestamp changes between heartbeats.
         heartbeatEncoder.timestampNs(System.currentTimeMillis() * 1_000_000L);
         heartbeatsSent = 0;
+        heartbeatsRefused = 0;
         peers.forEachPeer(heartbeatSender);
+        return heartbeatsSent;
+    }
+
+    private int retryRefusedHeartbeats()
+    {
+        heartbeatsSent = 0;
+        heartbeatsRefused = 0;
+        peers.forEachPeer(heartbeatRetrier);
         return heartbeatsSent;
     }
 
     private void sendHeartbeat(final Peer peer)
     {
-        // A heartbeat that finds no receiver is not an error: liveness is judged on the other side.
-        if (null != peer.publication && peer.publication.offer(heartbeatBuffer, 0, heartbeatLength) > 0)
+        peer.heartbeatPending = true;
+        retryHeartbeat(peer);
+    }
+
+    private void retryHeartbeat(final Peer peer)
+    {
+        if (!peer.heartbeatPending || null == peer.publication)
         {
+            return;
+        }
+        final long result = peer.publication.offer(heartbeatBuffer, 0, heartbeatLength);
+        if (result > 0)
+        {
+            peer.heartbeatPending = false;
             heartbeatsSent++;
+        }
+        else if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+        {
+            heartbeatsRefused++;
+        }
+        else
+        {
+            // NOT_CONNECTED: nobody listens there (yet); liveness is judged on the other side.
+            peer.heartbeatPending = false;
         }
     }
 }

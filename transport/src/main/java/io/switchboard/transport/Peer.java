@@ -23,6 +23,7 @@ public final class Peer
     boolean alive;
     boolean lost;
     boolean member;
+    boolean heartbeatPending;
     String url = "";
 
     Peer(final int nodeId, final boolean configured)
