@@ -185,14 +185,12 @@ public final class SwitchboardClient implements AutoCloseable
         final long correlationId = nextCorrelationId++;
         subscribeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .nodeId(context.nodeId()).correlationId(correlationId).channel(channel);
-        final long result = send(host, subscribeEncoder.encodedLength());
-        if (result < 0)
+        final long result = sendRequest(host, subscribeEncoder.encodedLength(), correlationId, channel);
+        if (result > 0)
         {
-            return result;
+            channels.computeIfAbsent(channel, c -> new ChannelState(host));
         }
-        channels.computeIfAbsent(channel, c -> new ChannelState(host));
-        pending.put(correlationId, new Pending(channel, host));
-        return correlationId;
+        return result;
     }
 
     /**
@@ -247,13 +245,7 @@ public final class SwitchboardClient implements AutoCloseable
             .user(user)
             .messageId(messageId)
             .putPayload(payload, offset, length);
-        final long result = send(host, publishEncoder.encodedLength());
-        if (result < 0)
-        {
-            return result;
-        }
-        pending.put(correlationId, new Pending(channel, host));
-        return correlationId;
+        return sendRequest(host, publishEncoder.encodedLength(), correlationId, channel);
     }
 
     /**
@@ -346,13 +338,7 @@ public final class SwitchboardClient implements AutoCloseable
             .epoch(epoch)
             .maxMessages(maxMessages)
             .channel(channel);
-        final long result = send(host, historyEncoder.encodedLength());
-        if (result < 0)
-        {
-            return result;
-        }
-        pending.put(correlationId, new Pending(channel, host));
-        return correlationId;
+        return sendRequest(host, historyEncoder.encodedLength(), correlationId, channel);
     }
 
     /**
@@ -398,6 +384,18 @@ public final class SwitchboardClient implements AutoCloseable
     {
         final int length = nameBuffer.putStringWithoutLengthUtf8(0, channel);
         return routing.ownerOf(nameBuffer, 0, length);
+    }
+
+    private long sendRequest(final int host, final int bodyLength, final long correlationId, final String channel)
+    {
+        // A request is tracked only once it is on its way, so a refused send never leaves one pending.
+        final long result = send(host, bodyLength);
+        if (result < 0)
+        {
+            return result;
+        }
+        pending.put(correlationId, new Pending(channel, host));
+        return correlationId;
     }
 
     private long send(final int host, final int bodyLength)
