@@ -1,5 +1,6 @@
 package io.switchboard.transport.membership;
 
+import io.switchboard.transport.ClusterView;
 import io.switchboard.transport.EngineWiring;
 import io.switchboard.transport.HostRouting;
 import io.switchboard.transport.NodeContext;
@@ -62,14 +63,22 @@ class ClusterPlacementTest
 
         final List<List<Integer>> seen = new CopyOnWriteArrayList<>();
         final AtomicReference<HostRouting> routing = new AtomicReference<>();
-        gateway.agent().post(() -> gateway.clusterView().addListener((role, next) ->
+        // The gateway may already have seen both hosts before the listener is added, so record the view as it
+        // stands on the agent thread first, then every change after it.
+        gateway.agent().post(() ->
         {
-            if (role == Role.CHANNEL)
+            final ClusterView view = gateway.clusterView();
+            routing.set(view.routing(Role.CHANNEL));
+            seen.add(view.hosts(Role.CHANNEL));
+            view.addListener((role, next) ->
             {
-                routing.set(next);
-                seen.add(gateway.clusterView().hosts(Role.CHANNEL));
-            }
-        }));
+                if (role == Role.CHANNEL)
+                {
+                    routing.set(next);
+                    seen.add(view.hosts(Role.CHANNEL));
+                }
+            });
+        });
         await(() -> !seen.isEmpty() && seen.get(seen.size() - 1).equals(List.of(2, 3)), "gateway sees both hosts");
         final HostRouting both = routing.get();
         int ownedByB = 0;
