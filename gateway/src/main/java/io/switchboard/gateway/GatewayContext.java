@@ -47,6 +47,8 @@ public final class GatewayContext
     public static final String FLOOD_WINDOW_MS_PROP = "switchboard.ws.floodWindowMs";
     /** Bytes queued for a session past which it is a slow consumer and closed with 4013. */
     public static final String HIGH_WATER_MARK_PROP = "switchboard.ws.highWaterMarkBytes";
+    /** How long a session may stay past the high-water mark before it is closed as a slow consumer. */
+    public static final String SLOW_CONSUMER_GRACE_MS_PROP = "switchboard.ws.slowConsumerGraceMs";
     /** A session that sends nothing (not even a pong) for this long is closed. */
     public static final String IDLE_TIMEOUT_MS_PROP = "switchboard.ws.idleTimeoutMs";
     /** The server pings a session it has written nothing to for this long. */
@@ -84,6 +86,7 @@ public final class GatewayContext
     private int floodRejections = Integer.getInteger(FLOOD_REJECTIONS_PROP, 200);
     private long floodWindowMs = Long.getLong(FLOOD_WINDOW_MS_PROP, 10_000);
     private int highWaterMarkBytes = Integer.getInteger(HIGH_WATER_MARK_PROP, 1024 * 1024);
+    private long slowConsumerGraceMs = Long.getLong(SLOW_CONSUMER_GRACE_MS_PROP, 1000);
     private long idleTimeoutMs = Long.getLong(IDLE_TIMEOUT_MS_PROP, 60_000);
     private long heartbeatMs = Long.getLong(HEARTBEAT_MS_PROP, 15_000);
     private int maxWatchUsers = Integer.getInteger(MAX_WATCH_USERS_PROP, 500);
@@ -120,6 +123,7 @@ public final class GatewayContext
         require(floodRejections >= 1, FLOOD_REJECTIONS_PROP + " must be >= 1: " + floodRejections);
         require(floodWindowMs >= 1, FLOOD_WINDOW_MS_PROP + " must be >= 1: " + floodWindowMs);
         require(highWaterMarkBytes >= 1024, HIGH_WATER_MARK_PROP + " must be >= 1024: " + highWaterMarkBytes);
+        require(slowConsumerGraceMs >= 0, SLOW_CONSUMER_GRACE_MS_PROP + " must be >= 0: " + slowConsumerGraceMs);
         require(idleTimeoutMs >= 1, IDLE_TIMEOUT_MS_PROP + " must be >= 1: " + idleTimeoutMs);
         require(heartbeatMs >= 1 && heartbeatMs < idleTimeoutMs,
             HEARTBEAT_MS_PROP + " must be >= 1 and below " + IDLE_TIMEOUT_MS_PROP + ": " + heartbeatMs);
@@ -407,6 +411,22 @@ public final class GatewayContext
     public GatewayContext highWaterMarkBytes(final int highWaterMarkBytes)
     {
         this.highWaterMarkBytes = highWaterMarkBytes;
+        return this;
+    }
+
+    /**
+     * @return how long a session may stay past the high-water mark (it keeps receiving meanwhile, up to four times
+     * the mark) before it is closed as a slow consumer.
+     */
+    public long slowConsumerGraceMs()
+    {
+        return slowConsumerGraceMs;
+    }
+
+    /** @param slowConsumerGraceMs see {@link #slowConsumerGraceMs()}. @return this. */
+    public GatewayContext slowConsumerGraceMs(final long slowConsumerGraceMs)
+    {
+        this.slowConsumerGraceMs = slowConsumerGraceMs;
         return this;
     }
 

@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.switchboard.gateway.auth.ConnectProxy;
 import io.switchboard.gateway.auth.TokenService;
 import io.switchboard.gateway.core.GatewayCore;
@@ -19,10 +18,10 @@ import io.switchboard.gateway.http.HttpApiHandler;
 import io.switchboard.gateway.http.JsonHttpObjectAggregator;
 import io.switchboard.gateway.http.StaticFiles;
 import io.switchboard.gateway.session.ClientRequestParser;
+import io.switchboard.gateway.session.HeartbeatHandler;
 import io.switchboard.gateway.session.SessionHandler;
 import io.switchboard.gateway.session.WebSocketAuthHandler;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -87,11 +86,12 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel>
     protected void initChannel(final SocketChannel channel)
     {
         final ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addLast("flush", new FlushConsolidationHandler(256, true));
+        // Fan-out batches its own flushes (LoopWriter); this consolidates the answers written while reading requests.
+        pipeline.addLast("flush", new FlushConsolidationHandler(256, false));
         // Reader idle comes every heartbeat while the client is silent: the session pings it, and closes it once the
         // silence reaches the idle timeout (a client that only listens to a busy channel is pinged too).
-        pipeline.addLast("idle", new IdleStateHandler(
-            Math.min(context.idleTimeoutMs(), context.heartbeatMs()), context.heartbeatMs(), 0, TimeUnit.MILLISECONDS));
+        pipeline.addLast("idle", new HeartbeatHandler(
+            Math.min(context.idleTimeoutMs(), context.heartbeatMs()), context.heartbeatMs()));
         pipeline.addLast("http", new HttpServerCodec());
         pipeline.addLast("httpAggregator", new JsonHttpObjectAggregator(MAX_HTTP_BODY));
         pipeline.addLast("auth", new WebSocketAuthHandler(WEBSOCKET_PATH, tokens, proxy, control::isDraining));

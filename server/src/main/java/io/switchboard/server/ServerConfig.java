@@ -190,6 +190,7 @@ public final class ServerConfig
         Map.entry(GatewayContext.FLOOD_REJECTIONS_PROP, "refused frames that close a flooding session"),
         Map.entry(GatewayContext.FLOOD_WINDOW_MS_PROP, "flood window"),
         Map.entry(GatewayContext.HIGH_WATER_MARK_PROP, "outbound bytes past which a session is a slow consumer"),
+        Map.entry(GatewayContext.SLOW_CONSUMER_GRACE_MS_PROP, "time a session may stay past the high-water mark"),
         Map.entry(GatewayContext.IDLE_TIMEOUT_MS_PROP, "idle session timeout"),
         Map.entry(GatewayContext.HEARTBEAT_MS_PROP, "server heartbeat period"),
         Map.entry(GatewayContext.MAX_WATCH_USERS_PROP, "users per presence watch or query"),
@@ -262,6 +263,7 @@ public final class ServerConfig
             case GatewayContext.FLOOD_REJECTIONS_PROP -> context.floodRejections(Integer.parseInt(value));
             case GatewayContext.FLOOD_WINDOW_MS_PROP -> context.floodWindowMs(Long.parseLong(value));
             case GatewayContext.HIGH_WATER_MARK_PROP -> context.highWaterMarkBytes(Integer.parseInt(value));
+            case GatewayContext.SLOW_CONSUMER_GRACE_MS_PROP -> context.slowConsumerGraceMs(Long.parseLong(value));
             case GatewayContext.IDLE_TIMEOUT_MS_PROP -> context.idleTimeoutMs(Long.parseLong(value));
             case GatewayContext.HEARTBEAT_MS_PROP -> context.heartbeatMs(Long.parseLong(value));
             case GatewayContext.MAX_WATCH_USERS_PROP -> context.maxWatchUsers(Integer.parseInt(value));

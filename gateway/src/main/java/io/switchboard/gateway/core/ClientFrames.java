@@ -2,6 +2,8 @@ package io.switchboard.gateway.core;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.switchboard.codecs.BooleanType;
 import io.switchboard.codecs.HistoryResponseDecoder;
 import io.switchboard.gateway.json.JsonPayloads;
@@ -16,13 +18,31 @@ import java.util.List;
  * buffers, {@code type} first. A payload is embedded as raw JSON when it is one valid JSON value (everything
  * published through a gateway is), otherwise as a string, so no frame is ever invalid JSON.
  * <p>
- * Not thread-safe: one instance per thread (the core has one, each event loop handler its own).
+ * Not thread-safe: one instance per thread (the core has one, each event loop shares one through
+ * {@link #forCurrentThread()}; never one per connection, which would cost its buffers per connection).
  */
 public final class ClientFrames
 {
     private final ByteBufAllocator allocator;
     private final JsonWriter json = new JsonWriter();
-    private byte[] scratch = new byte[64 * 1024 + 1024];
+    // Grown on first use to the largest payload seen: most threads that build frames never copy a payload.
+    private byte[] scratch = new byte[0];
+
+    private static final FastThreadLocal<ClientFrames> PER_THREAD = new FastThreadLocal<>()
+    {
+        protected ClientFrames initialValue()
+        {
+            return new ClientFrames(PooledByteBufAllocator.DEFAULT);
+        }
+    };
+
+    /**
+     * @return the calling thread's instance (for event loops), with pooled buffers.
+     */
+    public static ClientFrames forCurrentThread()
+    {
+        return PER_THREAD.get();
+    }
 
     /**
      * @param allocator where frame buffers come from.

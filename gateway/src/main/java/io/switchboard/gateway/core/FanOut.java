@@ -1,50 +1,88 @@
 package io.switchboard.gateway.core;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.switchboard.gateway.GatewayMetrics;
 
 /**
- * Encode once, write many: one encoded frame goes to every local subscriber of a channel as retained duplicates of
- * the same buffer. The core hands each event loop one task per event holding that loop's sessions, so a loop wakes
- * once per event however many of its sessions receive it, and flushes are consolidated on the channel.
+ * Encode once, write many: one event becomes one whole WebSocket text frame (header and payload, encoded here
+ * once), and every local subscriber gets a retained duplicate of it through its event loop's {@link LoopWriter}.
  * <p>
- * A session whose outbound buffer is past the high-water mark is a slow consumer: it is closed with 4013 instead
- * of queueing more, so the others keep their latency.
+ * Server-to-client frames are never masked and the gateway negotiates no extensions, so the bytes of the frame are
+ * the same for every subscriber and bypassing Netty's per-write frame encoder is exact.
  * <p>
- * Thread-safety: {@link #send} runs on the core's thread; the tasks run on the event loops and read only the
+ * A session whose outbound buffer stays past the high-water mark for the slow-consumer grace period (or grows past
+ * four times the mark) is a slow consumer: it is closed with 4013 instead of queueing more, so the others keep their
+ * latency.
+ * <p>
+ * Thread-safety: {@link #send} runs on the core's thread; the writers run on the event loops and read only the
  * immutable session arrays they were given.
  */
 final class FanOut
 {
-    private final EventLoop[] loops;
-    private final GatewayMetrics metrics;
+    private static final int OPCODE_TEXT_FIN = 0x81;
 
-    FanOut(final EventLoop[] loops, final GatewayMetrics metrics)
+    private final LoopWriter[] writers;
+    private final ByteBufAllocator allocator;
+
+    /**
+     * @param loops          the gateway's event loops.
+     * @param metrics        where frames and latencies are counted.
+     * @param allocator      where encoded frames come from.
+     * @param slowGraceNs    how long a session may stay past the high-water mark before it is closed as slow.
+     * @param hardLimitBytes outbound bytes past which a session is closed as slow at once.
+     */
+    FanOut(
+        final EventLoop[] loops,
+        final GatewayMetrics metrics,
+        final ByteBufAllocator allocator,
+        final long slowGraceNs,
+        final long hardLimitBytes)
     {
-        this.loops = loops;
-        this.metrics = metrics;
+        this.allocator = allocator;
+        this.writers = new LoopWriter[loops.length];
+        for (int i = 0; i < loops.length; i++)
+        {
+            writers[i] = new LoopWriter(loops[i], metrics, slowGraceNs, hardLimitBytes);
+        }
     }
 
     int loopCount()
     {
-        return loops.length;
+        return writers.length;
+    }
+
+    /**
+     * @param loopIndex index of an event loop.
+     * @return the writer of that loop.
+     */
+    LoopWriter writer(final int loopIndex)
+    {
+        return writers[loopIndex];
     }
 
     /**
      * @param sessionsByLoop  sessions per event loop index, arrays never modified after publication.
-     * @param frame           the encoded frame; released by this call.
+     * @param json            the frame's UTF-8 JSON; released by this call.
      * @param excludedSession session id not to write to (the sender of a transient), or -1.
      * @param publishedNs     publish timestamp (epoch ns) to record delivery latency from, or 0.
      */
     void send(
         final GatewaySession[][] sessionsByLoop,
-        final ByteBuf frame,
+        final ByteBuf json,
         final long excludedSession,
         final long publishedNs)
     {
+        final ByteBuf frame;
+        try
+        {
+            frame = encodeTextFrame(allocator, json);
+        }
+        finally
+        {
+            json.release();
+        }
         try
         {
             for (int i = 0; i < sessionsByLoop.length; i++)
@@ -52,7 +90,7 @@ final class FanOut
                 final GatewaySession[] sessions = sessionsByLoop[i];
                 if (null != sessions && sessions.length > 0)
                 {
-                    loops[i].execute(new LoopWrite(sessions, frame.retain(), excludedSession, publishedNs, metrics));
+                    writers[i].offer(sessions, frame.retain(), excludedSession, publishedNs);
                 }
             }
         }
@@ -62,66 +100,32 @@ final class FanOut
         }
     }
 
-    private static final class LoopWrite implements Runnable
+    /**
+     * Encode an unmasked, final WebSocket text frame (RFC 6455 section 5.2).
+     *
+     * @param allocator where the frame's buffer comes from.
+     * @param payload   UTF-8 text; not released.
+     * @return header and payload in one buffer.
+     */
+    static ByteBuf encodeTextFrame(final ByteBufAllocator allocator, final ByteBuf payload)
     {
-        private final GatewaySession[] sessions;
-        private final ByteBuf frame;
-        private final long excludedSession;
-        private final long publishedNs;
-        private final GatewayMetrics metrics;
-
-        LoopWrite(
-            final GatewaySession[] sessions,
-            final ByteBuf frame,
-            final long excludedSession,
-            final long publishedNs,
-            final GatewayMetrics metrics)
+        final int length = payload.readableBytes();
+        final int headerLength = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
+        final ByteBuf frame = allocator.directBuffer(headerLength + length);
+        frame.writeByte(OPCODE_TEXT_FIN);
+        if (length <= 125)
         {
-            this.sessions = sessions;
-            this.frame = frame;
-            this.excludedSession = excludedSession;
-            this.publishedNs = publishedNs;
-            this.metrics = metrics;
+            frame.writeByte(length);
         }
-
-        public void run()
+        else if (length <= 0xFFFF)
         {
-            int written = 0;
-            try
-            {
-                for (final GatewaySession session : sessions)
-                {
-                    if (session.id() == excludedSession || session.isClosing())
-                    {
-                        continue;
-                    }
-                    final Channel channel = session.channel();
-                    if (!channel.isActive())
-                    {
-                        continue;
-                    }
-                    if (!channel.isWritable())
-                    {
-                        session.closeSlowConsumer();
-                        continue;
-                    }
-                    channel.write(new TextWebSocketFrame(frame.retainedDuplicate()), channel.voidPromise());
-                    channel.flush();
-                    written++;
-                }
-            }
-            finally
-            {
-                frame.release();
-            }
-            if (written > 0)
-            {
-                metrics.framesOut(written);
-                if (0 != publishedNs)
-                {
-                    metrics.delivered(EpochClock.nanos() - publishedNs);
-                }
-            }
+            frame.writeByte(126).writeShort(length);
         }
+        else
+        {
+            frame.writeByte(127).writeLong(length);
+        }
+        frame.writeBytes(payload, payload.readerIndex(), length);
+        return frame;
     }
 }

@@ -44,6 +44,7 @@ public final class GatewayCore
     private final NodeAgent agent;
     private final GatewayMetrics metrics;
     private final ClientFrames frames = new ClientFrames(PooledByteBufAllocator.DEFAULT);
+    private final FanOut fanOut;
     private final Errors errors;
     private final HostLinks links;
     private final HostSender sender;
@@ -84,8 +85,10 @@ public final class GatewayCore
         this.links = new HostLinks(node, agent.peers());
         this.sender = new HostSender(agent.peers(), node.nodeId());
         this.pending = new PendingRequests(context.requestTimeoutMs() * 1_000_000L);
-        this.channels = new ChannelSubscriptions(links, sender, pending, frames, errors, new FanOut(loops, metrics),
-            metrics, node.nodeId());
+        this.fanOut = new FanOut(loops, metrics, PooledByteBufAllocator.DEFAULT,
+            context.slowConsumerGraceMs() * 1_000_000L, 4L * context.highWaterMarkBytes());
+        this.channels = new ChannelSubscriptions(links, sender, pending, frames, errors, fanOut, metrics,
+            node.nodeId());
         this.presence = new PresenceTracker(links, sender, pending, frames, errors,
             context.requestTimeoutMs() * 1_000_000L);
         this.historyThrottle = new HistoryThrottle(context.historyMaxInFlight(), 100_000);
@@ -135,6 +138,8 @@ public final class GatewayCore
             session.close(GatewaySession.CLOSE_GOING_AWAY, "gateway closed");
             return;
         }
+        // From here on the core's frames to this session queue behind its channel events on the same loop.
+        session.writer(fanOut.writer(session.loopIndex()));
         session.allowed.addAll(principal.channels());
         memberships.applyTo(session.user(), session.allowed);
         session.registered = true;

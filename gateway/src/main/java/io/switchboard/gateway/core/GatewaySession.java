@@ -3,6 +3,7 @@ package io.switchboard.gateway.core;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.switchboard.gateway.GatewayMetrics;
@@ -39,6 +40,12 @@ public final class GatewaySession
     private final int loopIndex;
     private final GatewayMetrics metrics;
     private volatile boolean closing;
+    private volatile LoopWriter writer;
+    private ChannelHandlerContext frameWriter;
+    /** Owned by the session's event loop: the session is in its loop writer's flush list. */
+    boolean flushPending;
+    /** Owned by the session's event loop: when its writes were first refused, or 0 while it keeps up. */
+    long unwritableSinceNs;
 
     final Set<String> allowed = new HashSet<>();
     final Set<String> subscribed = new HashSet<>();
@@ -89,7 +96,8 @@ public final class GatewaySession
     }
 
     /**
-     * Write one text frame and flush.
+     * Write one text frame and flush. Off the session's event loop (the core), the frame queues behind the channel
+     * events already queued for this session, so the core's order is the client's order.
      *
      * @param json the frame's UTF-8 JSON; ownership passes to this call.
      */
@@ -100,8 +108,38 @@ public final class GatewaySession
             json.release();
             return;
         }
+        final LoopWriter loopWriter = writer;
+        if (null != loopWriter && !channel.eventLoop().inEventLoop())
+        {
+            loopWriter.offerSingle(this, json);
+            return;
+        }
         metrics.frameOut();
         channel.writeAndFlush(new TextWebSocketFrame(json), channel.voidPromise());
+    }
+
+    void writer(final LoopWriter writer)
+    {
+        this.writer = writer;
+    }
+
+    /**
+     * Set by the session's event loop once the WebSocket handshake is done, before the session is registered.
+     *
+     * @param context the context of the pipeline's WebSocket frame encoder: pre-encoded frames are written from it,
+     *                so they skip the encoder and the handlers behind it.
+     */
+    public void frameWriter(final ChannelHandlerContext context)
+    {
+        this.frameWriter = context;
+    }
+
+    /**
+     * @return the context to write pre-encoded frames from, or null before the handshake; event loop only.
+     */
+    ChannelHandlerContext frameWriter()
+    {
+        return frameWriter;
     }
 
     /**

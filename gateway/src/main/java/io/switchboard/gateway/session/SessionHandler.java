@@ -1,6 +1,6 @@
 package io.switchboard.gateway.session;
 
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,6 +10,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -49,13 +50,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter
     private final ClientRequestParser parser;
     private final EventLoop[] loops;
     private final AtomicLong sessionIds;
-    private final ClientFrames frames = new ClientFrames(PooledByteBufAllocator.DEFAULT);
     private final ArrayDeque<Runnable> backlog = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private GatewaySession session;
     private RateLimiter limiter;
     private ClientRequest.Watch pendingWatch;
     private int silentPeriods;
+    private boolean slowCheckPending;
     private long lastWatchNs = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
     /**
@@ -150,11 +151,23 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter
      */
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
     {
-        if (null != session && !ctx.channel().isWritable())
+        // Past the high-water mark: a client that reads catches up within the grace period, one that does not is
+        // closed then, even if nothing more is written to it.
+        if (null != session && !ctx.channel().isWritable() && !slowCheckPending)
+        {
+            slowCheckPending = true;
+            ctx.executor().schedule(this::checkSlowConsumer, context.slowConsumerGraceMs(), TimeUnit.MILLISECONDS);
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    private void checkSlowConsumer()
+    {
+        slowCheckPending = false;
+        if (!ctx.channel().isWritable())
         {
             session.closeSlowConsumer();
         }
-        super.channelWritabilityChanged(ctx);
     }
 
     /**
@@ -206,7 +219,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter
             if (GatewaySession.CLOSE_BAD_TOKEN != code)
             {
                 metrics.error("unavailable");
-                channel.writeAndFlush(new TextWebSocketFrame(frames.error("unavailable", failure, null, null)));
+                final ByteBuf error = ClientFrames.forCurrentThread().error("unavailable", failure, null, null);
+                channel.writeAndFlush(new TextWebSocketFrame(error));
             }
             GatewaySession.closeChannel(channel, code, failure);
             return;
@@ -220,6 +234,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter
         }
         session = new GatewaySession(sessionIds.incrementAndGet(), principal.user(), channel, loopIndex(channel),
             metrics);
+        session.frameWriter(channel.pipeline().context(WebSocketFrameEncoder.class));
         limiter = new RateLimiter(context.ratePerSecond(), context.rateBurst(), context.floodRejections(),
             TimeUnit.MILLISECONDS.toNanos(context.floodWindowMs()), System.nanoTime());
         metrics.connectionOpened();
@@ -284,7 +299,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter
         }
         if (request instanceof ClientRequest.Ping ping)
         {
-            session.send(frames.pong(ping.ref()));
+            session.send(ClientFrames.forCurrentThread().pong(ping.ref()));
             return;
         }
         if (request instanceof ClientRequest.Watch watch)
@@ -333,7 +348,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter
     private void sendError(final String code, final String message, final String ref)
     {
         metrics.error(code);
-        session.send(frames.error(code, message, ref, null));
+        session.send(ClientFrames.forCurrentThread().error(code, message, ref, null));
     }
 
     private void submit(final Runnable command)
