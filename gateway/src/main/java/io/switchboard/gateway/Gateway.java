@@ -9,12 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -64,8 +59,8 @@ public final class Gateway implements GatewayControl, AutoCloseable
         this.context = context.conclude();
         this.node = node;
         this.tokens = new TokenService(context.jwtSecret());
-        final boolean epoll = Epoll.isAvailable();
-        final IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        final GatewayTransport transport = GatewayTransport.select(context.httpTransport());
+        final IoHandlerFactory ioHandlers = transport.ioHandlerFactory();
         this.acceptor = new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("switchboard-gw-accept"), ioHandlers);
         this.workers = new MultiThreadIoEventLoopGroup(
@@ -83,8 +78,7 @@ public final class Gateway implements GatewayControl, AutoCloseable
             final ObjectMapper mapper = new ObjectMapper();
             final ConnectProxy proxy = null == context.connectProxyUrl() ? null :
                 new ConnectProxy(context.connectProxyUrl(), context.connectProxyTimeoutMs(), mapper);
-            final Class<? extends ServerSocketChannel> channelClass =
-                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+            final Class<? extends ServerSocketChannel> channelClass = transport.serverChannelClass();
             this.serverChannel = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(channelClass)
@@ -107,7 +101,7 @@ public final class Gateway implements GatewayControl, AutoCloseable
         }
         LOG.info("gateway {} listening on http://{}:{} (WebSocket {}), {} event loops, {}{}",
             node.context().nodeName(), context.httpHost(), port(), GatewayInitializer.WEBSOCKET_PATH, loops.length,
-            epoll ? "epoll" : "nio", context.devMode() ? ", dev mode" : "");
+            transport.label(), context.devMode() ? ", dev mode" : "");
     }
 
     /**

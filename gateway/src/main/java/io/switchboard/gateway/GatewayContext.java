@@ -19,6 +19,8 @@ public final class GatewayContext
     public static final String HTTP_PORT_PROP = "switchboard.http.port";
     /** Netty event loop threads; 0 for Netty's default (twice the cores). */
     public static final String HTTP_THREADS_PROP = "switchboard.http.threads";
+    /** Socket transport of the event loops: auto, io_uring, epoll or nio. */
+    public static final String HTTP_TRANSPORT_PROP = "switchboard.http.transport";
     /** API key of the HTTP server API ({@code Authorization: Bearer <key>}); generated when absent. */
     public static final String API_KEY_PROP = "switchboard.api.key";
     /** HS256 secret of client tokens; generated in dev mode when absent, required otherwise. */
@@ -72,6 +74,7 @@ public final class GatewayContext
     private String httpHost = System.getProperty(HTTP_HOST_PROP, "127.0.0.1");
     private int httpPort = Integer.getInteger(HTTP_PORT_PROP, 8080);
     private int httpThreads = Integer.getInteger(HTTP_THREADS_PROP, 0);
+    private String httpTransport = System.getProperty(HTTP_TRANSPORT_PROP, "auto");
     private String apiKey = System.getProperty(API_KEY_PROP);
     private String jwtSecret = System.getProperty(JWT_SECRET_PROP);
     private boolean devMode = Boolean.parseBoolean(System.getProperty(DEV_MODE_PROP, "true"));
@@ -113,6 +116,14 @@ public final class GatewayContext
         require(null != httpHost && !httpHost.isBlank(), HTTP_HOST_PROP + " must not be empty");
         require(httpPort >= 0 && httpPort <= 65535, HTTP_PORT_PROP + " must be in 0..65535: " + httpPort);
         require(httpThreads >= 0, HTTP_THREADS_PROP + " must be >= 0: " + httpThreads);
+        try
+        {
+            GatewayTransport.select(httpTransport);
+        }
+        catch (final IllegalArgumentException | IllegalStateException ex)
+        {
+            throw new IllegalArgumentException(HTTP_TRANSPORT_PROP + ": " + ex.getMessage(), ex);
+        }
         require(connectProxyTimeoutMs >= 1, CONNECT_PROXY_TIMEOUT_MS_PROP + " must be >= 1: " + connectProxyTimeoutMs);
         require(drainReconnectMs >= 0, DRAIN_RECONNECT_MS_PROP + " must be >= 0: " + drainReconnectMs);
         require(drainGraceMs >= 0, DRAIN_GRACE_MS_PROP + " must be >= 0: " + drainGraceMs);
@@ -229,6 +240,19 @@ public final class GatewayContext
     public GatewayContext httpThreads(final int httpThreads)
     {
         this.httpThreads = httpThreads;
+        return this;
+    }
+
+    /** @return the event loops' socket transport: auto, io_uring, epoll or nio. */
+    public String httpTransport()
+    {
+        return httpTransport;
+    }
+
+    /** @param httpTransport auto, io_uring, epoll or nio. @return this. */
+    public GatewayContext httpTransport(final String httpTransport)
+    {
+        this.httpTransport = httpTransport;
         return this;
     }
 

@@ -176,6 +176,7 @@ public final class ServerConfig
         Map.entry(GatewayContext.HTTP_PORT_PROP, "gateway HTTP/WebSocket port"),
         Map.entry(GatewayContext.HTTP_HOST_PROP, "gateway bind address"),
         Map.entry(GatewayContext.HTTP_THREADS_PROP, "gateway event loop threads"),
+        Map.entry(GatewayContext.HTTP_TRANSPORT_PROP, "event loop socket transport: auto, io_uring, epoll, nio"),
         Map.entry(GatewayContext.API_KEY_PROP, "HTTP API key"),
         Map.entry(GatewayContext.JWT_SECRET_PROP, "HS256 secret of client tokens"),
         Map.entry(GatewayContext.DEV_MODE_PROP, "dev mode (POST /api/tokens)"),
@@ -249,6 +250,7 @@ public final class ServerConfig
             case GatewayContext.HTTP_HOST_PROP -> context.httpHost(value);
             case GatewayContext.HTTP_PORT_PROP -> context.httpPort(Integer.parseInt(value));
             case GatewayContext.HTTP_THREADS_PROP -> context.httpThreads(Integer.parseInt(value));
+            case GatewayContext.HTTP_TRANSPORT_PROP -> context.httpTransport(value);
             case GatewayContext.API_KEY_PROP -> context.apiKey(value);
             case GatewayContext.JWT_SECRET_PROP -> context.jwtSecret(value);
             case GatewayContext.DEV_MODE_PROP -> context.devMode(parseBoolean(key, value));

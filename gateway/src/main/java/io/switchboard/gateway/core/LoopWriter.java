@@ -249,7 +249,16 @@ final class LoopWriter implements Runnable
         {
             final GatewaySession session = sessions.get(i);
             session.flushPending = false;
-            session.channel().flush();
+            // From the encoder's context: the handlers between the tail and the encoder have nothing to flush.
+            final ChannelHandlerContext writer = session.frameWriter();
+            if (null != writer)
+            {
+                writer.flush();
+            }
+            else
+            {
+                session.channel().flush();
+            }
         }
         sessions.clear();
     }
