@@ -63,6 +63,8 @@ public final class GatewayContext
     public static final String TRANSIENT_TTL_MS_PROP = "switchboard.transient.ttlMs";
     /** Requests to hosts not answered within this fail with unavailable. */
     public static final String REQUEST_TIMEOUT_MS_PROP = "switchboard.request.timeoutMs";
+    /** Channel subscriptions one gateway has in flight to hosts at once; more wait in order. */
+    public static final String SUBSCRIBE_MAX_IN_FLIGHT_PROP = "switchboard.subscribe.maxInFlight";
     /** History requests one gateway has in flight to hosts at once; more wait in order. */
     public static final String HISTORY_MAX_IN_FLIGHT_PROP = "switchboard.history.maxInFlight";
     /** Lifetime of tokens issued by POST /api/tokens. */
@@ -98,6 +100,7 @@ public final class GatewayContext
     private long requestTimeoutMs = Long.getLong(REQUEST_TIMEOUT_MS_PROP, 5000);
     private long tokenTtlSeconds = Long.getLong(TOKEN_TTL_SECONDS_PROP, 86_400);
     private int historyMaxInFlight = Integer.getInteger(HISTORY_MAX_IN_FLIGHT_PROP, 4);
+    private int subscribeMaxInFlight = Integer.getInteger(SUBSCRIBE_MAX_IN_FLIGHT_PROP, 2048);
     private boolean apiKeyGenerated;
     private boolean concluded;
 
@@ -144,6 +147,8 @@ public final class GatewayContext
         require(transientTtlMs >= 1, TRANSIENT_TTL_MS_PROP + " must be >= 1: " + transientTtlMs);
         require(requestTimeoutMs >= 1, REQUEST_TIMEOUT_MS_PROP + " must be >= 1: " + requestTimeoutMs);
         require(historyMaxInFlight >= 1, HISTORY_MAX_IN_FLIGHT_PROP + " must be >= 1: " + historyMaxInFlight);
+        require(subscribeMaxInFlight >= 1,
+            SUBSCRIBE_MAX_IN_FLIGHT_PROP + " must be >= 1: " + subscribeMaxInFlight);
         require(tokenTtlSeconds >= 1, TOKEN_TTL_SECONDS_PROP + " must be >= 1: " + tokenTtlSeconds);
         if (null != connectProxyUrl)
         {
@@ -536,6 +541,19 @@ public final class GatewayContext
     public int historyMaxInFlight()
     {
         return historyMaxInFlight;
+    }
+
+    /** @return channel subscriptions in flight to hosts at once. */
+    public int subscribeMaxInFlight()
+    {
+        return subscribeMaxInFlight;
+    }
+
+    /** @param subscribeMaxInFlight channel subscriptions in flight at once. @return this. */
+    public GatewayContext subscribeMaxInFlight(final int subscribeMaxInFlight)
+    {
+        this.subscribeMaxInFlight = subscribeMaxInFlight;
+        return this;
     }
 
     /** @param historyMaxInFlight history requests in flight at once. @return this. */

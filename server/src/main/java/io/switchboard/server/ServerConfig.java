@@ -200,6 +200,7 @@ public final class ServerConfig
         Map.entry(GatewayContext.REQUEST_TIMEOUT_MS_PROP, "host request timeout"),
         Map.entry(GatewayContext.TOKEN_TTL_SECONDS_PROP, "lifetime of dev tokens"),
         Map.entry(GatewayContext.HISTORY_MAX_IN_FLIGHT_PROP, "history requests in flight"),
+        Map.entry(GatewayContext.SUBSCRIBE_MAX_IN_FLIGHT_PROP, "channel subscriptions in flight to hosts"),
         Map.entry("switchboard.log.level", "log level"));
 
     /** Every setting the server knows. */
@@ -274,6 +275,7 @@ public final class ServerConfig
             case GatewayContext.REQUEST_TIMEOUT_MS_PROP -> context.requestTimeoutMs(Long.parseLong(value));
             case GatewayContext.TOKEN_TTL_SECONDS_PROP -> context.tokenTtlSeconds(Long.parseLong(value));
             case GatewayContext.HISTORY_MAX_IN_FLIGHT_PROP -> context.historyMaxInFlight(Integer.parseInt(value));
+            case GatewayContext.SUBSCRIBE_MAX_IN_FLIGHT_PROP -> context.subscribeMaxInFlight(Integer.parseInt(value));
             default ->
             {
             }

@@ -6,6 +6,7 @@ import io.switchboard.codecs.TransientEventDecoder;
 import io.switchboard.engine.OutboundSink;
 import io.switchboard.gateway.GatewayMetrics;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -45,6 +46,10 @@ final class ChannelSubscriptions
     private final int selfNodeId;
     private final List<String> emoji = new ArrayList<>();
     private long[] counts = new long[64];
+    private final ArrayDeque<LocalChannel> subscribeQueue = new ArrayDeque<>();
+    private ArrayList<LocalChannel> toRetry = new ArrayList<>();
+    private ArrayList<LocalChannel> retrySpare = new ArrayList<>();
+    private final int maxSubscribesInFlight;
 
     ChannelSubscriptions(
         final HostLinks links,
@@ -54,8 +59,10 @@ final class ChannelSubscriptions
         final Errors errors,
         final FanOut fanOut,
         final GatewayMetrics metrics,
-        final int selfNodeId)
+        final int selfNodeId,
+        final int maxSubscribesInFlight)
     {
+        this.maxSubscribesInFlight = maxSubscribesInFlight;
         this.links = links;
         this.sender = sender;
         this.pending = pending;
@@ -137,6 +144,7 @@ final class ChannelSubscriptions
     void onSubscribed(final long correlationId, final long seq, final long epoch, final String name)
     {
         pending.remove(correlationId);
+        pumpSubscriptions();
         final LocalChannel channel = channels.get(name);
         if (null == channel || channel.subscribeCorrelationId != correlationId)
         {
@@ -183,6 +191,7 @@ final class ChannelSubscriptions
      */
     void onSubscribeFailed(final PendingRequests.Pending failed, final String code, final String message)
     {
+        pumpSubscriptions();
         final LocalChannel channel = (LocalChannel)failed.attachment;
         if (channels.get(channel.name) != channel || channel.subscribeCorrelationId != failed.correlationId)
         {
@@ -276,16 +285,35 @@ final class ChannelSubscriptions
         return moved;
     }
 
+    /**
+     * Retry the unavailable channels that are due, walking only those (a gateway may hold millions of channels).
+     *
+     * @param nowNs now.
+     */
     void retryUnavailable(final long nowNs)
     {
-        for (final LocalChannel channel : channels.values())
+        final ArrayList<LocalChannel> walking = toRetry;
+        toRetry = retrySpare;
+        for (int i = 0, size = walking.size(); i < size; i++)
         {
-            if (LocalChannel.UNAVAILABLE == channel.state && links.isAvailable(channel.host) &&
-                nowNs - channel.nextRetryNs >= 0)
+            final LocalChannel channel = walking.get(i);
+            channel.retryListed = false;
+            if (LocalChannel.UNAVAILABLE != channel.state || channels.get(channel.name) != channel)
+            {
+                continue;
+            }
+            if (links.isAvailable(channel.host) && nowNs - channel.nextRetryNs >= 0)
             {
                 requestSubscription(channel);
             }
+            else
+            {
+                markUnavailable(channel);
+            }
         }
+        walking.clear();
+        retrySpare = walking;
+        pumpSubscriptions();
     }
 
     void onChannelEvent(final ChannelEventDecoder decoder)
@@ -384,9 +412,55 @@ final class ChannelSubscriptions
     {
         if (!links.isAvailable(channel.host))
         {
-            channel.state = LocalChannel.UNAVAILABLE;
+            markUnavailable(channel);
             return;
         }
+        channel.state = LocalChannel.SUBSCRIBING;
+        channel.subscribeCorrelationId = 0;
+        if (pending.inFlight(PendingRequests.SUBSCRIBE) >= maxSubscribesInFlight || !subscribeQueue.isEmpty())
+        {
+            // A burst (thousands of sessions, or one session with thousands of channels) waits here in order
+            // instead of overrunning the host's answers back to this gateway.
+            if (!channel.queuedToSubscribe)
+            {
+                channel.queuedToSubscribe = true;
+                subscribeQueue.addLast(channel);
+            }
+            return;
+        }
+        sendSubscription(channel);
+    }
+
+    /**
+     * Send queued subscriptions while the window has room; after every answer and every tick.
+     */
+    void pumpSubscriptions()
+    {
+        while (!subscribeQueue.isEmpty() && pending.inFlight(PendingRequests.SUBSCRIBE) < maxSubscribesInFlight)
+        {
+            final LocalChannel channel = subscribeQueue.pollFirst();
+            channel.queuedToSubscribe = false;
+            if (channels.get(channel.name) != channel || LocalChannel.SUBSCRIBING != channel.state ||
+                0 != channel.subscribeCorrelationId)
+            {
+                continue;
+            }
+            if (!links.isAvailable(channel.host))
+            {
+                becomeUnavailable(channel, "the channel's host is unavailable; the subscription resumes when it returns");
+                continue;
+            }
+            sendSubscription(channel);
+        }
+    }
+
+    int queuedSubscriptions()
+    {
+        return subscribeQueue.size();
+    }
+
+    private void sendSubscription(final LocalChannel channel)
+    {
         final PendingRequests.Pending request =
             pending.add(PendingRequests.SUBSCRIBE, channel.host, channel.name, null, channel);
         channel.subscribeCorrelationId = request.correlationId;
@@ -399,9 +473,19 @@ final class ChannelSubscriptions
         }
     }
 
-    private void becomeUnavailable(final LocalChannel channel, final String message)
+    private void markUnavailable(final LocalChannel channel)
     {
         channel.state = LocalChannel.UNAVAILABLE;
+        if (!channel.retryListed)
+        {
+            channel.retryListed = true;
+            toRetry.add(channel);
+        }
+    }
+
+    private void becomeUnavailable(final LocalChannel channel, final String message)
+    {
+        markUnavailable(channel);
         channel.nextRetryNs = System.nanoTime() + RETRY_NS;
         final List<SubscribeBatch> waiting = new ArrayList<>(channel.waiting);
         channel.waiting.clear();

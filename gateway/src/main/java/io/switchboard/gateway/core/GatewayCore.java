@@ -88,7 +88,7 @@ public final class GatewayCore
         this.fanOut = new FanOut(loops, metrics, PooledByteBufAllocator.DEFAULT,
             context.slowConsumerGraceMs() * 1_000_000L, 4L * context.highWaterMarkBytes());
         this.channels = new ChannelSubscriptions(links, sender, pending, frames, errors, fanOut, metrics,
-            node.nodeId());
+            node.nodeId(), context.subscribeMaxInFlight());
         this.presence = new PresenceTracker(links, sender, pending, frames, errors,
             context.requestTimeoutMs() * 1_000_000L);
         this.historyThrottle = new HistoryThrottle(context.historyMaxInFlight(), 100_000);

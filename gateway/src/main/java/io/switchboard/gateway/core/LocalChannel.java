@@ -30,6 +30,10 @@ final class LocalChannel
     long subscribeCorrelationId;
     boolean wasSubscribed;
     long nextRetryNs;
+    /** In the gateway's queue of subscriptions waiting for room in the window. */
+    boolean queuedToSubscribe;
+    /** In the gateway's list of unavailable channels to retry. */
+    boolean retryListed;
     private GatewaySession[][] byLoop;
 
     LocalChannel(final String name, final int host)

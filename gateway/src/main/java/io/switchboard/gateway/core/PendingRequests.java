@@ -23,6 +23,7 @@ final class PendingRequests
     private final ArrayDeque<Pending> byDeadline = new ArrayDeque<>();
     private final long timeoutNs;
     private long nextCorrelationId;
+    private final int[] inFlightByKind = new int[4];
 
     PendingRequests(final long timeoutNs)
     {
@@ -42,6 +43,7 @@ final class PendingRequests
             System.nanoTime() + timeoutNs);
         byId.put(pending.correlationId, pending);
         byDeadline.addLast(pending);
+        inFlightByKind[kind]++;
         return pending;
     }
 
@@ -51,8 +53,18 @@ final class PendingRequests
         if (null != pending)
         {
             pending.done = true;
+            inFlightByKind[pending.kind]--;
         }
         return pending;
+    }
+
+    /**
+     * @param kind {@link #SUBSCRIBE}, {@link #PUBLISH} or {@link #HISTORY}.
+     * @return requests of that kind waiting for an answer.
+     */
+    int inFlight(final int kind)
+    {
+        return inFlightByKind[kind];
     }
 
     int size()
