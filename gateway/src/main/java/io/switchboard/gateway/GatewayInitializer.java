@@ -37,6 +37,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel>
     /** Path of the WebSocket endpoint. */
     static final String WEBSOCKET_PATH = "/ws";
     private static final int MAX_HTTP_BODY = 1024 * 1024;
+    private static final int MAX_REQUEST_LINE = 64 * 1024;
 
     private final GatewayContext context;
     private final GatewayCore core;
@@ -92,7 +93,9 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel>
         // silence reaches the idle timeout (a client that only listens to a busy channel is pinged too).
         pipeline.addLast("idle", new HeartbeatHandler(
             Math.min(context.idleTimeoutMs(), context.heartbeatMs()), context.heartbeatMs()));
-        pipeline.addLast("http", new HttpServerCodec());
+        // The token rides in the WebSocket URL, and a token listing thousands of channels is longer than Netty's
+        // default 4 KiB request line.
+        pipeline.addLast("http", new HttpServerCodec(MAX_REQUEST_LINE, 8192, 8192));
         pipeline.addLast("httpAggregator", new JsonHttpObjectAggregator(MAX_HTTP_BODY));
         pipeline.addLast("auth", new WebSocketAuthHandler(WEBSOCKET_PATH, tokens, proxy, control::isDraining));
         pipeline.addLast("webSocket", new WebSocketServerProtocolHandler(webSocketConfig));

@@ -10,6 +10,7 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
 import java.util.ArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -98,12 +99,27 @@ final class LoopWriter implements Runnable
         {
             // The loop is a whole queue behind: keep order and lose nothing by queueing behind it as a task.
             final Delivery overflow = delivery;
-            loop.execute(() -> writeOverflow(overflow));
+            try
+            {
+                loop.execute(() -> writeOverflow(overflow));
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                overflow.release();
+            }
             return;
         }
         if (!scheduled.get() && scheduled.compareAndSet(false, true))
         {
-            loop.execute(this);
+            try
+            {
+                loop.execute(this);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                // The gateway is stopping and its loops are gone: nothing will write these frames.
+                pending.drain(Delivery::release);
+            }
         }
     }
 
@@ -289,6 +305,15 @@ final class LoopWriter implements Runnable
             this.frame = frame;
             this.excludedSession = excludedSession;
             this.publishedNs = ns;
+        }
+
+        void release()
+        {
+            if (null != frame)
+            {
+                frame.release();
+            }
+            clear();
         }
 
         void clear()

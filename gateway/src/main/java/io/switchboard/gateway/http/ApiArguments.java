@@ -11,7 +11,9 @@ import io.switchboard.gateway.json.Names;
 import io.switchboard.gateway.session.ClientRequestParser;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads the arguments of HTTP API requests (JSON bodies and query parameters), refusing wrong types, invalid names
@@ -64,16 +66,26 @@ final class ApiArguments
 
     static List<String> names(final JsonNode body, final String field) throws ApiException
     {
-        final List<String> names = new ArrayList<>();
+        return names(body, field, ClientRequestParser.MAX_CHANNELS_PER_REQUEST);
+    }
+
+    static List<String> names(final JsonNode body, final String field, final int max) throws ApiException
+    {
         final JsonNode node = body.get(field);
         if (null == node || node.isNull())
         {
-            return names;
+            return new ArrayList<>();
         }
-        if (!node.isArray() || node.size() > ClientRequestParser.MAX_CHANNELS_PER_REQUEST)
+        if (!node.isArray())
         {
             throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request", field + " must be an array of names");
         }
+        if (node.size() > max)
+        {
+            throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                field + " holds " + node.size() + " names: at most " + max);
+        }
+        final Set<String> names = new LinkedHashSet<>();
         for (final JsonNode element : (ArrayNode)node)
         {
             if (!element.isTextual() || !Names.isValid(element.textValue()))
@@ -81,12 +93,9 @@ final class ApiArguments
                 throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request",
                     field + " must hold strings of 1 to " + Names.MAX_NAME_BYTES + " bytes");
             }
-            if (!names.contains(element.textValue()))
-            {
-                names.add(element.textValue());
-            }
+            names.add(element.textValue());
         }
-        return names;
+        return new ArrayList<>(names);
     }
 
     static String parameter(final QueryStringDecoder query, final String name)

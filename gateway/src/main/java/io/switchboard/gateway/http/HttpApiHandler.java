@@ -47,6 +47,8 @@ import static io.switchboard.gateway.http.ApiArguments.parameter;
  */
 public final class HttpApiHandler extends ChannelInboundHandlerAdapter
 {
+    /** Channels a dev token may name. */
+    static final int MAX_TOKEN_CHANNELS = 10_000;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpApiHandler.class);
 
     private final GatewayContext context;
@@ -297,7 +299,8 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
         }
         final JsonNode body = body(mapper, request);
         final String user = name(body, "user", true);
-        final List<String> channels = names(body, "channels");
+        // A user may belong to thousands of channels; a client request names at most 1000 at a time.
+        final List<String> channels = names(body, "channels", MAX_TOKEN_CHANNELS);
         final JsonNode ttlNode = body.get("ttlSeconds");
         if (null != ttlNode && (!ttlNode.canConvertToLong() || !ttlNode.isIntegralNumber() || ttlNode.longValue() < 1))
         {
