@@ -1,10 +1,6 @@
 package io.switchboard.gateway.core;
 
-import io.switchboard.codecs.ChannelEventDecoder;
-import io.switchboard.codecs.ReactionBatchDecoder;
-import io.switchboard.codecs.TransientEventDecoder;
 import io.switchboard.engine.OutboundSink;
-import io.switchboard.gateway.GatewayMetrics;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,17 +13,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The gateway's channels: one subscription per channel at its host however many local sessions want it, the local
- * subscriber lists, and delivery of channel events, transients and reaction batches to them (encoded once).
+ * The gateway's channels: one subscription per channel at its host however many local sessions want it, and the
+ * local subscriber lists ({@link ChannelDelivery} delivers the hosts' events to them). Subscriptions go to the hosts
+ * through a bounded in-flight window; the rest wait in order, so a burst cannot overrun the hosts' answers.
  * <p>
  * A lost host makes its channels unavailable: sessions get an {@code unavailable} error naming the channel, and the
  * gateway subscribes again when the host is back (or retries every second while a subscription is refused), telling
  * every session where the renewed subscription starts so it can fetch what it missed from history.
  * <p>
  * When placement changes (a host joined or left the cluster), each channel whose owner changed subscribes at its new
- * owner and leaves the old one. Until the new owner answers, and afterwards for any other epoch, events are dropped:
- * a late event from the old owner must never reach a client after the new owner's start, so a client sees one new
- * epoch (and resumes with history, complete: false) rather than a seq that goes backwards.
+ * owner and leaves the old one. Until the new owner answers, and afterwards for any other epoch, {@link
+ * ChannelDelivery} drops events: a late event from the old owner must never reach a client after the new owner's
+ * start, so a client sees one new epoch (and resumes with history, complete: false) rather than a seq that goes
+ * backwards.
  * <p>
  * Not thread-safe: belongs to the gateway core's thread.
  */
@@ -41,11 +39,6 @@ final class ChannelSubscriptions
     private final PendingRequests pending;
     private final ClientFrames frames;
     private final Errors errors;
-    private final FanOut fanOut;
-    private final GatewayMetrics metrics;
-    private final int selfNodeId;
-    private final List<String> emoji = new ArrayList<>();
-    private long[] counts = new long[64];
     private final ArrayDeque<LocalChannel> subscribeQueue = new ArrayDeque<>();
     private ArrayList<LocalChannel> toRetry = new ArrayList<>();
     private ArrayList<LocalChannel> retrySpare = new ArrayList<>();
@@ -57,9 +50,6 @@ final class ChannelSubscriptions
         final PendingRequests pending,
         final ClientFrames frames,
         final Errors errors,
-        final FanOut fanOut,
-        final GatewayMetrics metrics,
-        final int selfNodeId,
         final int maxSubscribesInFlight)
     {
         this.maxSubscribesInFlight = maxSubscribesInFlight;
@@ -68,9 +58,15 @@ final class ChannelSubscriptions
         this.pending = pending;
         this.frames = frames;
         this.errors = errors;
-        this.fanOut = fanOut;
-        this.metrics = metrics;
-        this.selfNodeId = selfNodeId;
+    }
+
+    /**
+     * @param name a channel.
+     * @return its local state, or null when no local session is subscribed.
+     */
+    LocalChannel channel(final String name)
+    {
+        return channels.get(name);
     }
 
     int channelCount()
@@ -316,98 +312,6 @@ final class ChannelSubscriptions
         pumpSubscriptions();
     }
 
-    void onChannelEvent(final ChannelEventDecoder decoder)
-    {
-        final long seq = decoder.seq();
-        final long epoch = decoder.epoch();
-        final long timestampNs = decoder.timestampNs();
-        final String name = decoder.channel();
-        final LocalChannel channel = channels.get(name);
-        if (null == channel || channel.sessions.isEmpty())
-        {
-            return;
-        }
-        if (channel.moved && (LocalChannel.SUBSCRIBED != channel.state || epoch != channel.epoch))
-        {
-            metrics.staleEvent();
-            return;
-        }
-        if (epoch == channel.epoch)
-        {
-            if (seq <= channel.seq)
-            {
-                return;
-            }
-            if (seq > channel.seq + 1)
-            {
-                metrics.gap();
-            }
-        }
-        channel.seq = seq;
-        channel.epoch = epoch;
-
-        final String user = decoder.user();
-        final String messageId = decoder.messageId();
-        final int length = decoder.payloadLength();
-        final byte[] payload = frames.scratch(length);
-        decoder.getPayload(payload, 0, length);
-        fanOut.send(channel.sessionsByLoop(fanOut.loopCount()),
-            frames.message(name, seq, epoch, messageId, user, timestampNs, payload, length), -1, timestampNs);
-    }
-
-    void onTransientEvent(final TransientEventDecoder decoder)
-    {
-        final int originNode = decoder.nodeId();
-        final long originSession = decoder.sessionId();
-        final long timestampNs = decoder.timestampNs();
-        final int ttlMs = decoder.ttlMs();
-        final String name = decoder.channel();
-        final LocalChannel channel = channels.get(name);
-        if (null == channel || channel.sessions.isEmpty())
-        {
-            return;
-        }
-        if (EpochClock.nanos() - timestampNs > ttlMs * 1_000_000L)
-        {
-            metrics.transientExpired();
-            return;
-        }
-
-        final String user = decoder.user();
-        final String event = decoder.eventName();
-        final int length = decoder.payloadLength();
-        final byte[] payload = frames.scratch(length);
-        decoder.getPayload(payload, 0, length);
-        fanOut.send(channel.sessionsByLoop(fanOut.loopCount()),
-            "typing".equals(event) ?
-                frames.typing(name, user, timestampNs) :
-                frames.transientEvent(name, user, event, timestampNs, payload, length),
-            originNode == selfNodeId ? originSession : -1, 0);
-    }
-
-    void onReactionBatch(final ReactionBatchDecoder decoder)
-    {
-        emoji.clear();
-        final ReactionBatchDecoder.CountsDecoder group = decoder.counts();
-        if (counts.length < group.count())
-        {
-            counts = new long[group.count()];
-        }
-        for (final ReactionBatchDecoder.CountsDecoder count : group)
-        {
-            counts[emoji.size()] = count.reactions();
-            emoji.add(count.emoji());
-        }
-        final String name = decoder.channel();
-        final String target = decoder.target();
-        final LocalChannel channel = channels.get(name);
-        if (null == channel || channel.sessions.isEmpty() || emoji.isEmpty())
-        {
-            return;
-        }
-        fanOut.send(channel.sessionsByLoop(fanOut.loopCount()), frames.reactions(name, target, emoji, counts), -1, 0);
-    }
-
     private void requestSubscription(final LocalChannel channel)
     {
         if (!links.isAvailable(channel.host))
@@ -452,11 +356,6 @@ final class ChannelSubscriptions
             }
             sendSubscription(channel);
         }
-    }
-
-    int queuedSubscriptions()
-    {
-        return subscribeQueue.size();
     }
 
     private void sendSubscription(final LocalChannel channel)

@@ -87,12 +87,13 @@ public final class GatewayCore
         this.pending = new PendingRequests(context.requestTimeoutMs() * 1_000_000L);
         this.fanOut = new FanOut(loops, metrics, PooledByteBufAllocator.DEFAULT,
             context.slowConsumerGraceMs() * 1_000_000L, 4L * context.highWaterMarkBytes());
-        this.channels = new ChannelSubscriptions(links, sender, pending, frames, errors, fanOut, metrics,
-            node.nodeId(), context.subscribeMaxInFlight());
+        this.channels = new ChannelSubscriptions(
+            links, sender, pending, frames, errors, context.subscribeMaxInFlight());
         this.presence = new PresenceTracker(links, sender, pending, frames, errors,
             context.requestTimeoutMs() * 1_000_000L);
         this.historyThrottle = new HistoryThrottle(context.historyMaxInFlight(), 100_000);
-        this.inbound = new HostInbound(links, pending, channels, presence, frames);
+        this.inbound = new HostInbound(links, pending, channels,
+            new ChannelDelivery(channels, frames, fanOut, metrics, node.nodeId()), presence, frames);
     }
 
     /**

@@ -37,6 +37,7 @@ public final class HostInbound implements InboundHandler, PeerListener
     private final HostLinks links;
     private final PendingRequests pending;
     private final ChannelSubscriptions channels;
+    private final ChannelDelivery delivery;
     private final PresenceTracker presence;
     private final ClientFrames frames;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
@@ -54,12 +55,14 @@ public final class HostInbound implements InboundHandler, PeerListener
         final HostLinks links,
         final PendingRequests pending,
         final ChannelSubscriptions channels,
+        final ChannelDelivery delivery,
         final PresenceTracker presence,
         final ClientFrames frames)
     {
         this.links = links;
         this.pending = pending;
         this.channels = channels;
+        this.delivery = delivery;
         this.presence = presence;
         this.frames = frames;
     }
@@ -95,11 +98,11 @@ public final class HostInbound implements InboundHandler, PeerListener
         switch (templateId)
         {
             case ChannelEventDecoder.TEMPLATE_ID ->
-                channels.onChannelEvent(event.wrapAndApplyHeader(buffer, offset, header));
+                delivery.onChannelEvent(event.wrapAndApplyHeader(buffer, offset, header));
             case TransientEventDecoder.TEMPLATE_ID ->
-                channels.onTransientEvent(transientEvent.wrapAndApplyHeader(buffer, offset, header));
+                delivery.onTransientEvent(transientEvent.wrapAndApplyHeader(buffer, offset, header));
             case ReactionBatchDecoder.TEMPLATE_ID ->
-                channels.onReactionBatch(reactions.wrapAndApplyHeader(buffer, offset, header));
+                delivery.onReactionBatch(reactions.wrapAndApplyHeader(buffer, offset, header));
             case PresenceUpdateDecoder.TEMPLATE_ID ->
                 presence.onPresenceUpdate(presenceUpdate.wrapAndApplyHeader(buffer, offset, header));
             case SubscribedDecoder.TEMPLATE_ID -> onSubscribed(buffer, offset);
