@@ -144,6 +144,12 @@ public final class LoadScenario
             summary.put("figures", LoadReport.figures(histogram, stats.measuredPublished.sum() /
                 (double)options.durationS, stats.measuredDelivered.sum() / (double)options.durationS,
                 stats.errors.sum()));
+            final Map<String, Long> errorKinds = stats.errorsByKind();
+            if (!errorKinds.isEmpty())
+            {
+                summary.put("errors_by_kind", errorKinds);
+                errorKinds.forEach((kind, count) -> System.out.println("load: errors: " + count + " x " + kind));
+            }
             summary.put("published_total", stats.scheduled.sum());
             summary.put("delivered_total", stats.delivered.sum());
             if (null != stats.buckets())

@@ -3,7 +3,12 @@ package io.switchboard.bench.load;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -16,6 +21,10 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class LoadStats
 {
+    private static final int MAX_ERROR_KINDS = 50;
+    private static final Pattern ERROR_FRAME =
+        Pattern.compile("\"code\"\\s*:\\s*\"([^\"]*)\"\\s*,\\s*\"message\"\\s*:\\s*\"([^\"]*)\"");
+
     static final long HIGHEST_US = 3_600_000_000L;
 
     final LongAdder scheduled = new LongAdder();
@@ -30,6 +39,7 @@ final class LoadStats
     final Recorder interval = new Recorder(HIGHEST_US, 3);
     final Recorder measured = new Recorder(HIGHEST_US, 3);
     private final AtomicLong errorsLogged = new AtomicLong();
+    private final ConcurrentHashMap<String, LongAdder> errorsByKind = new ConcurrentHashMap<>();
     private volatile long measureStartNs = Long.MAX_VALUE;
     private volatile long measureEndNs = Long.MAX_VALUE;
     private volatile Recorder[] buckets;
@@ -91,10 +101,40 @@ final class LoadStats
     void onError(final String what)
     {
         errors.increment();
+        final String kind = kindOf(what);
+        if (errorsByKind.size() < MAX_ERROR_KINDS || errorsByKind.containsKey(kind))
+        {
+            errorsByKind.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        }
         if (errorsLogged.incrementAndGet() <= 10)
         {
             System.out.println("load: error: " + what);
         }
+    }
+
+    /**
+     * @return errors counted per kind (an error frame's code and message, without the channel or ref it named),
+     * most frequent first; at most {@value #MAX_ERROR_KINDS} kinds.
+     */
+    Map<String, Long> errorsByKind()
+    {
+        final Map<String, Long> counts = new LinkedHashMap<>();
+        errorsByKind.entrySet().stream()
+            .sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
+            .forEach(e -> counts.put(e.getKey(), e.getValue().sum()));
+        return counts;
+    }
+
+    static String kindOf(final String what)
+    {
+        final Matcher frame = ERROR_FRAME.matcher(what);
+        if (frame.find())
+        {
+            return frame.group(1) + ": " + frame.group(2);
+        }
+        // "u12: closed 1001 idle timeout" and the like: drop the user prefix.
+        final String text = what.replaceFirst("^[^:\\s]+: ", "");
+        return text.length() > 120 ? text.substring(0, 120) : text;
     }
 
     Histogram newHistogram()
