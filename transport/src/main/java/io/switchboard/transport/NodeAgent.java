@@ -32,6 +32,7 @@ import java.nio.ByteBuffer;
 public final class NodeAgent implements Agent, ControlledFragmentHandler
 {
     private static final int FRAGMENT_LIMIT = 64;
+    private static final int COMMAND_LIMIT = 256;
 
     private final NodeContext context;
     private final Subscription subscription;
@@ -136,11 +137,35 @@ public final class NodeAgent implements Agent, ControlledFragmentHandler
     /**
      * {@inheritDoc}
      */
+    /**
+     * {@inheritDoc}
+     */
+    public void onStart()
+    {
+        peers.agentThread(Thread.currentThread());
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public int doWork()
     {
         nowNs = System.nanoTime();
-        int work = commands.drain(Runnable::run, 256);
+        int work = 0;
+        // A command refused by this node's own stream (back-pressure) stops the batch: only this thread drains that
+        // stream, so more commands writing to it would fail too; poll it first, then continue next cycle.
+        while (work < COMMAND_LIMIT && !peers.selfRefused())
+        {
+            final Runnable command = commands.poll();
+            if (null == command)
+            {
+                break;
+            }
+            command.run();
+            work++;
+        }
         work += subscription.controlledPoll(assembler, FRAGMENT_LIMIT);
+        peers.clearSelfRefused();
 
         if (nowNs - nextHeartbeatNs >= 0)
         {
