@@ -50,6 +50,33 @@ class SubscribeWindowTest
         assertThat(message.path("seq").asLong()).isEqualTo(1);
     }
 
+    @Test
+    void shouldHoldSubscriptionsTheHostStreamRefusesInsteadOfFailingThem()
+    {
+        // 64 KiB terms and ~1 KiB names: one membership change sends far more subscriptions than the node's own
+        // stream holds before the agent polls it again.
+        harness = GatewayHarness.start(node -> node.termLength(64 * 1024), context -> { });
+        final WsClient user = harness.connect("joiner", "lobby");
+        user.await("subscribed");
+        final String[] names = IntStream.range(0, 200).mapToObj(i -> "c" + i + "-" + "x".repeat(990))
+            .toArray(String[]::new);
+        final StringBuilder join = new StringBuilder("{\"user\":\"joiner\",\"join\":[");
+        for (int i = 0; i < names.length; i++)
+        {
+            join.append(i == 0 ? "" : ",").append('"').append(names[i]).append('"');
+        }
+        assertThat(harness.http("POST", "/api/memberships", join.append("]}").toString(), true).statusCode())
+            .isEqualTo(200);
+
+        final Set<String> subscribed = new HashSet<>();
+        user.awaitCount(1, f -> collect(f, subscribed) && subscribed.size() == names.length + 1, "all subscribed");
+        assertThat(subscribed).contains(names).contains("lobby");
+        // Refused sends wait in the queue. (An answer the host could not write back within its offer timeout may
+        // still time out and be retried: that path tells the session, and is not what this test is about.)
+        assertThat(user.matching(f -> "error".equals(f.path("type").asText()) &&
+            !f.path("message").asText().startsWith("no answer"))).as("no subscription refused to the session").isEmpty();
+    }
+
     private static boolean collect(final JsonNode frame, final Set<String> into)
     {
         if ("subscribed".equals(frame.path("type").asText()))

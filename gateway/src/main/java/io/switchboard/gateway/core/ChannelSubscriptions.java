@@ -354,22 +354,42 @@ final class ChannelSubscriptions
                 becomeUnavailable(channel, "the channel's host is unavailable; the subscription resumes when it returns");
                 continue;
             }
-            sendSubscription(channel);
+            if (!sendSubscription(channel))
+            {
+                return;
+            }
         }
     }
 
-    private void sendSubscription(final LocalChannel channel)
+    /**
+     * @return false when the host's stream was back-pressured: the channel went back to the head of the queue.
+     */
+    private boolean sendSubscription(final LocalChannel channel)
     {
         final PendingRequests.Pending request =
             pending.add(PendingRequests.SUBSCRIBE, channel.host, channel.name, null, channel);
         channel.subscribeCorrelationId = request.correlationId;
         channel.state = LocalChannel.SUBSCRIBING;
         final int result = sender.subscribe(channel.host, request.correlationId, channel.name);
-        if (OutboundSink.SENT != result)
+        if (OutboundSink.SENT == result)
         {
-            pending.remove(request.correlationId);
-            becomeUnavailable(channel, "the channel's host did not take the subscription (" + describe(result) + ")");
+            return true;
         }
+        pending.remove(request.correlationId);
+        if (OutboundSink.BACK_PRESSURED == result)
+        {
+            // The host is busy, not gone: wait at the head of the queue for the next answer or tick instead of
+            // failing the subscription to its sessions.
+            channel.subscribeCorrelationId = 0;
+            if (!channel.queuedToSubscribe)
+            {
+                channel.queuedToSubscribe = true;
+                subscribeQueue.addFirst(channel);
+            }
+            return false;
+        }
+        becomeUnavailable(channel, "the channel's host did not take the subscription (" + describe(result) + ")");
+        return true;
     }
 
     private void markUnavailable(final LocalChannel channel)

@@ -43,11 +43,13 @@ public final class GatewayHarness implements AutoCloseable
     private final SwitchboardNode node;
     private final Gateway gateway;
 
-    private GatewayHarness(final Consumer<GatewayContext> configure)
+    private GatewayHarness(final Consumer<NodeContext> configureNode, final Consumer<GatewayContext> configure)
     {
-        node = SwitchboardNode.launch(new NodeContext()
+        final NodeContext nodeContext = new NodeContext()
             .nodeId(1)
-            .nodeName("gateway-test-" + System.nanoTime()), new EngineWiring());
+            .nodeName("gateway-test-" + System.nanoTime());
+        configureNode.accept(nodeContext);
+        node = SwitchboardNode.launch(nodeContext, new EngineWiring());
         nodes.add(node);
         try
         {
@@ -67,7 +69,17 @@ public final class GatewayHarness implements AutoCloseable
      */
     public static GatewayHarness start(final Consumer<GatewayContext> configure)
     {
-        return new GatewayHarness(configure);
+        return new GatewayHarness(n -> {}, configure);
+    }
+
+    /**
+     * @param configureNode adjusts the node's settings (term length, timeouts).
+     * @param configure     adjusts the gateway's settings.
+     * @return a running node and gateway.
+     */
+    public static GatewayHarness start(final Consumer<NodeContext> configureNode, final Consumer<GatewayContext> configure)
+    {
+        return new GatewayHarness(configureNode, configure);
     }
 
     /**
@@ -75,7 +87,7 @@ public final class GatewayHarness implements AutoCloseable
      */
     public static GatewayHarness start()
     {
-        return new GatewayHarness(c -> {});
+        return new GatewayHarness(n -> {}, c -> {});
     }
 
     private static GatewayContext context(final Consumer<GatewayContext> configure)
