@@ -22,8 +22,10 @@ final class LocalChannel
     int host;
     /** Set once the channel moved between hosts: from then on only the epoch its owner answered is delivered. */
     boolean moved;
-    final List<GatewaySession> sessions = new ArrayList<>();
-    final List<SubscribeBatch> waiting = new ArrayList<>();
+    // Sized for the common case of one local subscriber and one waiting batch: a gateway holds millions of these,
+    // and ArrayList's default first growth to 10 slots would cost ~64 bytes per channel.
+    final List<GatewaySession> sessions = new ArrayList<>(1);
+    final List<SubscribeBatch> waiting = new ArrayList<>(0);
     int state = UNAVAILABLE;
     long seq;
     long epoch;
