@@ -12,6 +12,7 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import java.util.ArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes fanned-out frames to the sessions of one event loop with smart batching: the loop drains every delivery
@@ -36,7 +37,7 @@ final class LoopWriter implements Runnable
 {
     /** Deliveries written between flushes at most, so reads on the loop are not starved by a long backlog. */
     private static final int MAX_DELIVERIES_PER_RUN = 64;
-    private static final int QUEUE_CAPACITY = 16 * 1024;
+    static final int QUEUE_CAPACITY = 16 * 1024;
 
     private final EventLoop loop;
     private final GatewayMetrics metrics;
@@ -45,6 +46,7 @@ final class LoopWriter implements Runnable
     private final ManyToOneConcurrentArrayQueue<Delivery> pending = new ManyToOneConcurrentArrayQueue<>(QUEUE_CAPACITY);
     private final OneToOneConcurrentArrayQueue<Delivery> free = new OneToOneConcurrentArrayQueue<>(QUEUE_CAPACITY);
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicInteger overflowTasks = new AtomicInteger();
     private final ArrayList<GatewaySession> toFlush = new ArrayList<>();
 
     /**
@@ -95,17 +97,20 @@ final class LoopWriter implements Runnable
 
     private void enqueue(final Delivery delivery)
     {
-        if (!pending.offer(delivery))
+        // While overflow tasks wait, everything after them must wait behind them too, or a delivery offered once
+        // the queue has room again would be written before older ones still in a task.
+        if (overflowTasks.get() > 0 || !pending.offer(delivery))
         {
             // The loop is a whole queue behind: keep order and lose nothing by queueing behind it as a task.
-            final Delivery overflow = delivery;
+            overflowTasks.incrementAndGet();
             try
             {
-                loop.execute(() -> writeOverflow(overflow));
+                loop.execute(() -> writeOverflow(delivery));
             }
             catch (final RejectedExecutionException ex)
             {
-                overflow.release();
+                overflowTasks.decrementAndGet();
+                delivery.release();
             }
             return;
         }
@@ -149,6 +154,7 @@ final class LoopWriter implements Runnable
         pending.drain(this::write);
         write(delivery);
         flushTouched();
+        overflowTasks.decrementAndGet();
     }
 
     private void write(final Delivery delivery)
