@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.switchboard.gateway.GatewayMetrics;
@@ -170,6 +171,9 @@ public final class GatewaySession
         closing = true;
         metrics.slowConsumerClosed();
         channel.writeAndFlush(new CloseWebSocketFrame(CLOSE_SLOW_CONSUMER, "slow consumer"));
+        // Reset rather than close: the megabytes queued in the kernel for a client that does not read are
+        // freed at once, and the client learns now instead of after reading all of it.
+        channel.config().setOption(ChannelOption.SO_LINGER, 0);
         channel.close();
     }
 
