@@ -1,20 +1,32 @@
 package io.switchboard.transport;
 
+import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.File;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
- * A media driver inside this JVM, in its own directory, deleted on start (a previous crash may have left one) and
- * on close. SHARED threading: on small machines one driver thread beats three (shared/BASELINES.md).
+ * A media driver inside this JVM, in its own directory, deleted on close. Its name carries this process's id, so a
+ * process that was killed leaves a directory no later start would reuse: each start therefore removes the sibling
+ * {@code switchboard-*-<pid>} directories whose process is gone and whose driver stopped heartbeating (their term
+ * buffers otherwise stay in /dev/shm, which is memory, until reboot). SHARED threading: on small machines one driver
+ * thread beats three (shared/BASELINES.md).
  * <p>
  * Thread-safety: start and close from one thread.
  */
 public final class EmbeddedDriver implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDriver.class);
+    /** A driver whose heartbeat is older than this is not running. */
+    static final long STALE_DRIVER_MS = 10_000;
+    private static final Pattern DIRECTORY_NAME = Pattern.compile("switchboard-.+-(\\d{1,10})");
 
     private final MediaDriver driver;
 
@@ -29,6 +41,16 @@ public final class EmbeddedDriver implements AutoCloseable
      */
     public static EmbeddedDriver launch(final NodeContext context)
     {
+        final File parent = new File(context.driverDir()).getAbsoluteFile().getParentFile();
+        if (null != parent)
+        {
+            final int removed = removeStaleDirectories(parent);
+            if (removed > 0)
+            {
+                LOG.info("removed {} driver director{} left in {} by processes that are gone", removed,
+                    removed == 1 ? "y" : "ies", parent);
+            }
+        }
         final MediaDriver.Context driverContext = new MediaDriver.Context()
             .aeronDirectoryName(context.driverDir())
             .dirDeleteOnStart(true)
@@ -41,6 +63,54 @@ public final class EmbeddedDriver implements AutoCloseable
         final MediaDriver driver = MediaDriver.launch(driverContext);
         LOG.info("embedded media driver started in {}", driver.aeronDirectoryName());
         return new EmbeddedDriver(driver);
+    }
+
+    /**
+     * Remove the {@code switchboard-*-<pid>} directories in a parent whose process is not alive and whose driver has
+     * not heartbeated for {@link #STALE_DRIVER_MS}: both must hold, so a live driver in another pid namespace that
+     * shares the directory is never touched.
+     *
+     * @param parent where embedded drivers keep their directories.
+     * @return directories removed.
+     */
+    static int removeStaleDirectories(final File parent)
+    {
+        final File[] candidates = parent.listFiles(
+            (dir, name) -> DIRECTORY_NAME.matcher(name).matches() && new File(dir, name).isDirectory());
+        int removed = 0;
+        if (null == candidates)
+        {
+            return 0;
+        }
+        for (final File candidate : candidates)
+        {
+            final Matcher name = DIRECTORY_NAME.matcher(candidate.getName());
+            if (!name.matches())
+            {
+                continue;
+            }
+            final long pid;
+            try
+            {
+                pid = Long.parseLong(name.group(1));
+            }
+            catch (final NumberFormatException ex)
+            {
+                continue;
+            }
+            if (pid == ProcessHandle.current().pid() ||
+                ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) ||
+                CommonContext.isDriverActive(candidate, STALE_DRIVER_MS, message -> { }))
+            {
+                continue;
+            }
+            IoUtil.delete(candidate, true);
+            if (!candidate.exists())
+            {
+                removed++;
+            }
+        }
+        return removed;
     }
 
     /**
