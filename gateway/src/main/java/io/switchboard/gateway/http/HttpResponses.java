@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes HTTP responses: JSON bodies with a content length, keep-alive honoured, and errors always as
@@ -26,6 +28,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class HttpResponses
 {
+    /** How long a closing connection keeps reading (and dropping) what the client still sends. */
+    static final long LINGER_MS = 2_000;
+
     /** JSON content type. */
     public static final String JSON = "application/json; charset=utf-8";
 
@@ -140,7 +145,25 @@ public final class HttpResponses
         final ChannelFuture future = channel.writeAndFlush(response);
         if (!keepAlive)
         {
-            future.addListener(ChannelFutureListener.CLOSE);
+            future.addListener((ChannelFutureListener)HttpResponses::closeGracefully);
         }
+    }
+
+    /**
+     * Close after a response without losing it: a close with request bytes still unread (a body refused as too
+     * large) makes the kernel send a reset, which can destroy the response before the client reads it. So the
+     * output is shut down first (the client reads the response, then end of stream), the rest is read and dropped,
+     * and the connection closes when the client closes it or after {@link #LINGER_MS}.
+     */
+    private static void closeGracefully(final ChannelFuture written)
+    {
+        final Channel channel = written.channel();
+        if (!written.isSuccess() || !(channel instanceof DuplexChannel duplex))
+        {
+            channel.close();
+            return;
+        }
+        duplex.shutdownOutput().addListener(shut ->
+            channel.eventLoop().schedule(() -> channel.close(), LINGER_MS, TimeUnit.MILLISECONDS));
     }
 }
