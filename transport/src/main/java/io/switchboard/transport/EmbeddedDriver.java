@@ -75,13 +75,12 @@ public final class EmbeddedDriver implements AutoCloseable
      */
     static int removeStaleDirectories(final File parent)
     {
-        final File[] candidates = parent.listFiles(
-            (dir, name) -> DIRECTORY_NAME.matcher(name).matches() && new File(dir, name).isDirectory());
-        int removed = 0;
+        final File[] candidates = parent.listFiles(File::isDirectory);
         if (null == candidates)
         {
             return 0;
         }
+        int removed = 0;
         for (final File candidate : candidates)
         {
             final Matcher name = DIRECTORY_NAME.matcher(candidate.getName());
@@ -89,15 +88,8 @@ public final class EmbeddedDriver implements AutoCloseable
             {
                 continue;
             }
-            final long pid;
-            try
-            {
-                pid = Long.parseLong(name.group(1));
-            }
-            catch (final NumberFormatException ex)
-            {
-                continue;
-            }
+            // At most 10 digits: always a long.
+            final long pid = Long.parseLong(name.group(1));
             if (pid == ProcessHandle.current().pid() ||
                 ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) ||
                 CommonContext.isDriverActive(candidate, STALE_DRIVER_MS, message -> { }))

@@ -325,11 +325,7 @@ final class ChannelSubscriptions
         {
             // A burst (thousands of sessions, or one session with thousands of channels) waits here in order
             // instead of overrunning the host's answers back to this gateway.
-            if (!channel.queuedToSubscribe)
-            {
-                channel.queuedToSubscribe = true;
-                subscribeQueue.addLast(channel);
-            }
+            queueSubscription(channel, false);
             return;
         }
         sendSubscription(channel);
@@ -381,15 +377,27 @@ final class ChannelSubscriptions
             // The host is busy, not gone: wait at the head of the queue for the next answer or tick instead of
             // failing the subscription to its sessions.
             channel.subscribeCorrelationId = 0;
-            if (!channel.queuedToSubscribe)
-            {
-                channel.queuedToSubscribe = true;
-                subscribeQueue.addFirst(channel);
-            }
+            queueSubscription(channel, true);
             return false;
         }
         becomeUnavailable(channel, "the channel's host did not take the subscription (" + describe(result) + ")");
         return true;
+    }
+
+    private void queueSubscription(final LocalChannel channel, final boolean atHead)
+    {
+        if (!channel.queuedToSubscribe)
+        {
+            channel.queuedToSubscribe = true;
+            if (atHead)
+            {
+                subscribeQueue.addFirst(channel);
+            }
+            else
+            {
+                subscribeQueue.addLast(channel);
+            }
+        }
     }
 
     private void markUnavailable(final LocalChannel channel)
