@@ -60,8 +60,9 @@ public final class DelayRelay implements Runnable, AutoCloseable
     private final ArrayDeque<Datagram> pool = new ArrayDeque<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
-    private long forwarded;
-    private long dropped;
+    // Written only by the relay thread; volatile so a test or a status line on another thread reads the latest.
+    private volatile long forwarded;
+    private volatile long dropped;
 
     /**
      * Bind every route's listening socket.
