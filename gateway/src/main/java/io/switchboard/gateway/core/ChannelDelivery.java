@@ -46,7 +46,7 @@ final class ChannelDelivery
         final long timestampNs = decoder.timestampNs();
         final String name = decoder.channel();
         final LocalChannel channel = subscriptions.channel(name);
-        if (null == channel || channel.sessions.isEmpty())
+        if (null == channel || 0 == channel.sessionCount())
         {
             return;
         }
@@ -86,7 +86,7 @@ final class ChannelDelivery
         final int ttlMs = decoder.ttlMs();
         final String name = decoder.channel();
         final LocalChannel channel = subscriptions.channel(name);
-        if (null == channel || channel.sessions.isEmpty())
+        if (null == channel || 0 == channel.sessionCount())
         {
             return;
         }
@@ -124,7 +124,7 @@ final class ChannelDelivery
         final String name = decoder.channel();
         final String target = decoder.target();
         final LocalChannel channel = subscriptions.channel(name);
-        if (null == channel || channel.sessions.isEmpty() || emoji.isEmpty())
+        if (null == channel || 0 == channel.sessionCount() || emoji.isEmpty())
         {
             return;
         }

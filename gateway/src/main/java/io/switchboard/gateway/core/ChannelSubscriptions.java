@@ -1,12 +1,13 @@
 package io.switchboard.gateway.core;
 
 import io.switchboard.engine.OutboundSink;
+import org.agrona.collections.Hashing;
+import org.agrona.collections.Object2ObjectHashMap;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,9 @@ final class ChannelSubscriptions
 {
     private static final long RETRY_NS = 1_000_000_000L;
 
-    private final Map<String, LocalChannel> channels = new HashMap<>();
+    // Open addressing: at tens of millions of channels a HashMap's entry object per channel is ~20 bytes and one more
+    // object for the collector to trace. Iterators are allocated (not Agrona's shared one) so walks can nest.
+    private final Map<String, LocalChannel> channels = new Object2ObjectHashMap<>(64, Hashing.DEFAULT_LOAD_FACTOR, false);
     private final HostLinks links;
     private final HostSender sender;
     private final PendingRequests pending;
@@ -110,7 +113,7 @@ final class ChannelSubscriptions
         switch (channel.state)
         {
             case LocalChannel.SUBSCRIBED -> batch.resolved(frames, name, channel.seq, channel.epoch);
-            case LocalChannel.SUBSCRIBING -> channel.waiting.add(batch);
+            case LocalChannel.SUBSCRIBING -> channel.addWaiting(batch);
             default -> batch.failed(frames, errors, "unavailable",
                 "the channel's host is unavailable; the subscription resumes when it returns", name);
         }
@@ -123,7 +126,7 @@ final class ChannelSubscriptions
             return;
         }
         final LocalChannel channel = channels.get(name);
-        if (null != channel && channel.remove(session) && channel.sessions.isEmpty())
+        if (null != channel && channel.remove(session) && 0 == channel.sessionCount())
         {
             drop(channel);
         }
@@ -157,21 +160,20 @@ final class ChannelSubscriptions
         }
 
         final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
-        final List<SubscribeBatch> waiting = new ArrayList<>(channel.waiting);
-        channel.waiting.clear();
-        for (final SubscribeBatch batch : waiting)
+        for (final SubscribeBatch batch : channel.takeWaiting())
         {
             answered.add(batch.session());
             batch.resolved(frames, name, channel.seq, channel.epoch);
         }
         // Sessions not answered just now were told the channel was unavailable (or it moved): tell them where it
         // starts, even for a first subscription that only succeeded on a retry.
-        if (resumed || channel.sessions.size() > answered.size())
+        if (resumed || channel.sessionCount() > answered.size())
         {
             final List<ClientFrames.SubscribedChannel> start =
                 List.of(new ClientFrames.SubscribedChannel(name, channel.seq, channel.epoch));
-            for (final GatewaySession session : channel.sessions)
+            for (int i = 0; i < channel.sessionCount(); i++)
             {
+                final GatewaySession session = channel.session(i);
                 if (!answered.contains(session) && !session.closed)
                 {
                     session.send(frames.subscribed(null, start));
@@ -202,14 +204,14 @@ final class ChannelSubscriptions
         // A refusal that retrying cannot fix (a bad name): nobody stays subscribed.
         channels.remove(channel.name);
         final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (final SubscribeBatch batch : channel.waiting)
+        for (final SubscribeBatch batch : channel.takeWaiting())
         {
             answered.add(batch.session());
             batch.failed(frames, errors, code, message, channel.name);
         }
-        channel.waiting.clear();
-        for (final GatewaySession session : channel.sessions)
+        for (int i = 0; i < channel.sessionCount(); i++)
         {
+            final GatewaySession session = channel.session(i);
             session.subscribed.remove(channel.name);
             if (!answered.contains(session))
             {
@@ -227,13 +229,14 @@ final class ChannelSubscriptions
                 continue;
             }
             final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (final SubscribeBatch batch : channel.waiting)
+            for (final SubscribeBatch batch : channel.waiting())
             {
                 answered.add(batch.session());
             }
             becomeUnavailable(channel, "the channel's host was lost; the subscription resumes when it returns");
-            for (final GatewaySession session : channel.sessions)
+            for (int i = 0; i < channel.sessionCount(); i++)
             {
+                final GatewaySession session = channel.session(i);
                 if (!answered.contains(session))
                 {
                     errors.send(session, "unavailable",
@@ -414,9 +417,7 @@ final class ChannelSubscriptions
     {
         markUnavailable(channel);
         channel.nextRetryNs = System.nanoTime() + RETRY_NS;
-        final List<SubscribeBatch> waiting = new ArrayList<>(channel.waiting);
-        channel.waiting.clear();
-        for (final SubscribeBatch batch : waiting)
+        for (final SubscribeBatch batch : channel.takeWaiting())
         {
             batch.failed(frames, errors, "unavailable", message, channel.name);
         }
@@ -425,11 +426,10 @@ final class ChannelSubscriptions
     private void drop(final LocalChannel channel)
     {
         channels.remove(channel.name);
-        for (final SubscribeBatch batch : channel.waiting)
+        for (final SubscribeBatch batch : channel.takeWaiting())
         {
             batch.cancelled(frames);
         }
-        channel.waiting.clear();
         if (LocalChannel.UNAVAILABLE != channel.state && links.isAvailable(channel.host))
         {
             sender.unsubscribe(channel.host, 0, channel.name);

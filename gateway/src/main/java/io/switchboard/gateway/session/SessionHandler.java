@@ -226,7 +226,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter
             return;
         }
 
-        final Principal principal = channel.attr(WebSocketAuthHandler.PRINCIPAL).get();
+        // Taken, not read: the token's channel list would otherwise live as long as the connection, one more
+        // reference per channel on top of the session's own set.
+        final Principal principal = channel.attr(WebSocketAuthHandler.PRINCIPAL).getAndSet(null);
         if (null == principal)
         {
             GatewaySession.closeChannel(channel, GatewaySession.CLOSE_BAD_TOKEN, "not authenticated");
