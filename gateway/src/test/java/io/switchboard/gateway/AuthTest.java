@@ -87,8 +87,10 @@ class AuthTest
             }
         });
         integrator.start();
+        // The first call through a cold HTTP client can take seconds on a loaded machine; this test is not about
+        // the timeout (the next one is).
         harness = GatewayHarness.start(context -> context.connectProxyUrl(
-            "http://127.0.0.1:" + integrator.getAddress().getPort() + "/connect"));
+            "http://127.0.0.1:" + integrator.getAddress().getPort() + "/connect").connectProxyTimeoutMs(10_000));
 
         final WsClient alice = harness.connect("alice", "general");
 

@@ -36,6 +36,7 @@ class LimitsTest
             .floodWindowMs(60_000));
         final WsClient flooder = harness.connect("flooder", "general");
 
+        final long startNs = System.nanoTime();
         for (int i = 0; i < 100 && !flooder.isClosed(); i++)
         {
             try
@@ -49,10 +50,14 @@ class LimitsTest
         }
 
         assertThat(flooder.awaitClose()).isEqualTo(GatewaySession.CLOSE_FLOODING);
+        final double elapsedS = (System.nanoTime() - startNs) / 1e9;
         final List<JsonNode> limited = flooder.matching(
             f -> "error".equals(f.path("type").asText()) && "rate_limited".equals(f.path("code").asText()));
         assertThat(limited).isNotEmpty();
-        assertThat(flooder.matching(f -> "pong".equals(f.path("type").asText())).size()).isBetween(5, 7);
+        // The burst, plus what the bucket refilled (5/s) while the flood lasted: a slow machine takes longer, so
+        // the bound follows the elapsed time rather than assuming the flood is over in a fraction of a second.
+        assertThat(flooder.matching(f -> "pong".equals(f.path("type").asText())).size())
+            .isBetween(5, 5 + (int)Math.ceil(elapsedS * 5) + 1);
         assertThat(harness.gateway().metrics().scrape()).contains("switchboard_gateway_flood_closes_total 1.0");
     }
 
@@ -70,7 +75,8 @@ class LimitsTest
 
         final String data = "\"" + "y".repeat(16 * 1024) + "\"";
         int published = 0;
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        // Generous: the non-reader's kernel buffers (megabytes) fill first, and paranoid leak detection is slow.
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (harness.gateway().metrics().slowConsumerCloses() < 1)
         {
             assertThat(System.nanoTime() - deadlineNs).as("slow consumer closed in time").isNegative();

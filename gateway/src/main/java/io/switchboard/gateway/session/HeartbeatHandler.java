@@ -102,7 +102,9 @@ public final class HeartbeatHandler extends ChannelDuplexHandler
     {
         if (null == timer)
         {
-            timer = ctx.executor().scheduleAtFixedRate(
+            // Fixed delay, not fixed rate: after a stall (GC, a busy loop) missed periods must not fire back to back
+            // and count as silence before the reads waiting in the socket have been processed.
+            timer = ctx.executor().scheduleWithFixedDelay(
                 () -> onTimer(ctx), readerIdleMs, readerIdleMs, TimeUnit.MILLISECONDS);
         }
     }

@@ -6,9 +6,11 @@ import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -49,24 +51,45 @@ class DemoPageBrowserTest
             builder.environment().put("SWITCHBOARD_API_KEY", GatewayHarness.API_KEY);
             builder.environment().put("SWITCHBOARD_DRAIN_BODY",
                 "{\"reason\":\"browser test\",\"url\":\"" + second.webSocketUrl() + "\",\"reconnectInMs\":500}");
+            // Each step may wait this long: two Chromiums and the server share two cores on CI.
+            builder.environment().put("SWITCHBOARD_E2E_TIMEOUT_MS", "45000");
             final Process process = builder.start();
 
-            final List<String> output = new ArrayList<>();
-            try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+            // Output is read on its own thread so that a hung browser fails the test at the deadline instead of
+            // blocking the read (and the whole build) for ever.
+            final List<String> output = Collections.synchronizedList(new ArrayList<>());
+            final Thread reader = new Thread(() ->
             {
-                String line;
-                while ((line = reader.readLine()) != null)
+                try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
                 {
-                    System.out.println("[demo-e2e] " + line);
-                    output.add(line);
+                    String line;
+                    while ((line = lines.readLine()) != null)
+                    {
+                        System.out.println("[demo-e2e] " + line);
+                        output.add(line);
+                    }
                 }
-            }
-            if (!process.waitFor(3, TimeUnit.MINUTES))
+                catch (final IOException ex)
+                {
+                    output.add("output lost: " + ex);
+                }
+            }, "demo-e2e-output");
+            reader.start();
+            final boolean exited = process.waitFor(5, TimeUnit.MINUTES);
+            if (!exited)
             {
-                process.destroyForcibly();
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
-            assertThat(process.exitValue()).as(String.join("\n", output)).isZero();
+            reader.join(TimeUnit.SECONDS.toMillis(30));
+            final String transcript;
+            synchronized (output)
+            {
+                transcript = String.join("\n", output);
+            }
+            assertThat(exited).as("demo-e2e finished within 5 minutes:\n" + transcript).isTrue();
+            assertThat(process.exitValue()).as(transcript).isZero();
             assertThat(output).anyMatch(line -> line.matches("demo-e2e: \\d+ passed, 0 failed.*"));
         }
     }

@@ -41,13 +41,20 @@ public final class GatewayHarness implements AutoCloseable
     private final List<WsClient> clients = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final SwitchboardNode node;
+    /**
+     * These tests do not lose peers on purpose; a loaded 2-core machine (two Chromiums, a hundred clients) can stall
+     * a node's agent for longer than the 800 ms default, which must not pass for a lost host.
+     */
+    private static final long TEST_PEER_TIMEOUT_MS = 5_000;
+
     private final Gateway gateway;
 
     private GatewayHarness(final Consumer<NodeContext> configureNode, final Consumer<GatewayContext> configure)
     {
         final NodeContext nodeContext = new NodeContext()
             .nodeId(1)
-            .nodeName("gateway-test-" + System.nanoTime());
+            .nodeName("gateway-test-" + System.nanoTime())
+            .peerTimeoutMs(TEST_PEER_TIMEOUT_MS);
         configureNode.accept(nodeContext);
         node = SwitchboardNode.launch(nodeContext, new EngineWiring());
         nodes.add(node);
@@ -114,6 +121,7 @@ public final class GatewayHarness implements AutoCloseable
         final SwitchboardNode second = SwitchboardNode.launch(new NodeContext()
             .nodeId(2)
             .nodeName("gateway-test-2-" + System.nanoTime())
+            .peerTimeoutMs(TEST_PEER_TIMEOUT_MS)
             .roles(EnumSet.of(Role.GATEWAY))
             .aeronDir(node.aeronDirectoryName())
             .peers(List.of(PeerSpec.parse("1=channel+presence@aeron:ipc"))), new EngineWiring());

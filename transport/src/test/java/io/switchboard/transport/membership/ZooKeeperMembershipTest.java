@@ -67,9 +67,11 @@ class ZooKeeperMembershipTest
         cluster = new TestingCluster(3);
         cluster.start();
         final Recorder seenByA = new Recorder();
-        a = new ZooKeeperMembership(cluster.getConnectString(), "ha", 8_000, member(1, Role.GATEWAY), seenByA)
+        // Sessions long enough to outlive a leader election and the clients' reconnect on a slow machine: the test
+        // is that losing one server of three loses nobody, not how fast an election is.
+        a = new ZooKeeperMembership(cluster.getConnectString(), "ha", 20_000, member(1, Role.GATEWAY), seenByA)
             .start(20_000);
-        b = new ZooKeeperMembership(cluster.getConnectString(), "ha", 8_000, member(2, Role.CHANNEL), new Recorder())
+        b = new ZooKeeperMembership(cluster.getConnectString(), "ha", 20_000, member(2, Role.CHANNEL), new Recorder())
             .start(20_000);
         await(() -> seenByA.up.containsKey(2), "A sees B");
 
