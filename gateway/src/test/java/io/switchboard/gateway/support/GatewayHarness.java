@@ -42,6 +42,7 @@ public final class GatewayHarness implements AutoCloseable
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final SwitchboardNode node;
     private final Gateway gateway;
+    private SwitchboardNode secondNode;
 
     private GatewayHarness(final Consumer<NodeContext> configureNode, final Consumer<GatewayContext> configure)
     {
@@ -118,6 +119,7 @@ public final class GatewayHarness implements AutoCloseable
             .aeronDir(node.aeronDirectoryName())
             .peers(List.of(PeerSpec.parse("1=channel+presence@aeron:ipc"))), new EngineWiring());
         nodes.add(0, second);
+        secondNode = second;
         final Gateway secondGateway = Gateway.launch(context(configure), second);
         gateways.add(0, secondGateway);
         return secondGateway;
@@ -133,6 +135,12 @@ public final class GatewayHarness implements AutoCloseable
     public SwitchboardNode node()
     {
         return node;
+    }
+
+    /** @return the node of the second gateway, or null before {@link #startSecondGateway}. */
+    public SwitchboardNode secondNode()
+    {
+        return secondNode;
     }
 
     /** @return the HTTP client. */
@@ -191,8 +199,22 @@ public final class GatewayHarness implements AutoCloseable
      */
     public HttpResponse<String> http(final String method, final String path, final String body, final boolean withKey)
     {
+        return http(gateway, method, path, body, withKey);
+    }
+
+    /**
+     * @param target  gateway to ask.
+     * @param method  GET or POST.
+     * @param path    e.g. /api/publish.
+     * @param body    JSON body, or null.
+     * @param withKey whether to send the API key.
+     * @return the response.
+     */
+    public HttpResponse<String> http(
+        final Gateway target, final String method, final String path, final String body, final boolean withKey)
+    {
         final HttpRequest.Builder request = HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + gateway.port() + path)).timeout(Duration.ofSeconds(20));
+            URI.create("http://127.0.0.1:" + target.port() + path)).timeout(Duration.ofSeconds(20));
         if (withKey)
         {
             request.header("Authorization", "Bearer " + API_KEY);
