@@ -99,7 +99,7 @@ public final class GatewayCore
         this.historyThrottle = new HistoryThrottle(context.historyMaxInFlight(), 100_000);
         this.inbound = new HostInbound(links, pending, channels,
             new ChannelDelivery(channels, frames, fanOut, metrics, node.nodeId()), presence, frames);
-        this.membershipRelay = new MembershipRelay(node.nodeId(), node.termLength(), agent.peers(), metrics,
+        this.membershipRelay = new MembershipRelay(node.nodeId(), node.maxMessageLength(), agent.peers(), metrics,
             (user, join, leave) ->
             {
                 if (!closed)

@@ -1,6 +1,5 @@
 package io.switchboard.gateway.core;
 
-import io.aeron.logbuffer.FrameDescriptor;
 import io.switchboard.codecs.MembershipChangeDecoder;
 import io.switchboard.codecs.MembershipChangeEncoder;
 import io.switchboard.codecs.MessageHeaderDecoder;
@@ -78,15 +77,15 @@ final class MembershipRelay implements InboundHandler
     private final MembershipChangeDecoder decoder = new MembershipChangeDecoder();
 
     /**
-     * @param selfNodeId this node.
-     * @param termLength the node's publication term length, which bounds the largest message.
-     * @param peers      the node's peers, through which messages go out.
-     * @param metrics    where outcomes are counted.
-     * @param applier    applies received changes locally.
+     * @param selfNodeId       this node.
+     * @param maxMessageLength the largest message the node's publications take.
+     * @param peers            the node's peers, through which messages go out.
+     * @param metrics          where outcomes are counted.
+     * @param applier          applies received changes locally.
      */
     MembershipRelay(
         final int selfNodeId,
-        final int termLength,
+        final int maxMessageLength,
         final PeerDirectory peers,
         final GatewayMetrics metrics,
         final Applier applier)
@@ -96,11 +95,11 @@ final class MembershipRelay implements InboundHandler
         this.metrics = metrics;
         this.applier = applier;
         // At the smallest term (64 KiB) the largest message is 8 KiB: still room for several longest names.
-        this.channelBytesPerMessage =
-            Math.min(MAX_CHANNEL_BYTES, FrameDescriptor.computeMaxMessageLength(termLength) - FIXED_BYTES);
+        this.channelBytesPerMessage = Math.min(MAX_CHANNEL_BYTES, maxMessageLength - FIXED_BYTES);
         if (channelBytesPerMessage < 2 + Names.MAX_NAME_BYTES)
         {
-            throw new IllegalStateException("term length " + termLength + " cannot carry a membership change");
+            throw new IllegalStateException(
+                "messages of " + maxMessageLength + " bytes cannot carry a membership change");
         }
     }
 
@@ -172,7 +171,8 @@ final class MembershipRelay implements InboundHandler
             decoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
             final int origin = decoder.nodeId();
             final MembershipChangeDecoder.JoinDecoder joinGroup = decoder.join();
-            final List<String> join = channels(joinGroup.count(), joinGroup, MembershipChangeDecoder.JoinDecoder::channel);
+            final List<String> join =
+                channels(joinGroup.count(), joinGroup, MembershipChangeDecoder.JoinDecoder::channel);
             final MembershipChangeDecoder.LeaveDecoder leaveGroup = decoder.leave();
             final List<String> leave =
                 channels(leaveGroup.count(), leaveGroup, MembershipChangeDecoder.LeaveDecoder::channel);
