@@ -126,6 +126,10 @@ final class MembershipRelay implements InboundHandler
         }
 
         final Map<Integer, String> failed = new TreeMap<>();
+        if (targets.isEmpty())
+        {
+            return new MembershipOutcome.Relayed(0, failed);
+        }
         int joinFrom = 0;
         int leaveFrom = 0;
         do
