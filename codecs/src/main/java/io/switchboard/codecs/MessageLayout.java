@@ -122,7 +122,13 @@ final class MessageLayout
                 PresenceUpdateDecoder.UpdatesDecoder.statusEncodingOffset(), "PresenceStatus", PRESENCE_STATUS)),
                 NAME))),
         message("Drain", DrainDecoder.TEMPLATE_ID, DrainDecoder.BLOCK_LENGTH,
-            NO_ENUMS, NO_GROUPS, NAME, NAME));
+            NO_ENUMS, NO_GROUPS, NAME, NAME),
+        message("MembershipChange", MembershipChangeDecoder.TEMPLATE_ID, MembershipChangeDecoder.BLOCK_LENGTH,
+            NO_ENUMS,
+            groups(
+                group("join", MembershipChangeDecoder.JoinDecoder.sbeBlockLength(), NO_ENUMS, NAME),
+                group("leave", MembershipChangeDecoder.LeaveDecoder.sbeBlockLength(), NO_ENUMS, NAME)),
+            NAME));
 
     final String name;
     final int templateId;

@@ -137,17 +137,18 @@ class MessageValidatorTest
         final UnsafeBuffer newer = new UnsafeBuffer(new byte[length + extraBlock + appended]);
         final int blockEnd = HEADER + PublishEncoder.BLOCK_LENGTH;
 
-        // Forge what a version-1 sender would send: a longer block and one more var-data after ours.
+        // Forge what a sender of the next version would send: a longer block and one more var-data after ours.
         newer.putBytes(0, buffer, OFFSET, blockEnd);
         newer.putBytes(blockEnd + extraBlock, buffer, OFFSET + blockEnd, length - blockEnd);
         newer.putShort(length + extraBlock, (short)(appended - 2), LITTLE_ENDIAN);
-        headerEncoder.wrap(newer, 0).blockLength(PublishEncoder.BLOCK_LENGTH + extraBlock).version(1);
+        headerEncoder.wrap(newer, 0).blockLength(PublishEncoder.BLOCK_LENGTH + extraBlock)
+            .version(MessageHeaderEncoder.SCHEMA_VERSION + 1);
 
         assertThat(MessageValidator.validate(newer, 0, newer.capacity())).isEqualTo(Rejection.NONE);
         assertThat(MessageValidator.messageLength(newer, 0, newer.capacity())).isEqualTo(length + extraBlock);
         assertThat(codecs.decode(newer, 0)).isEqualTo(fields);
 
-        headerEncoder.wrap(newer, 0).version(0);
+        headerEncoder.wrap(newer, 0).version(MessageHeaderEncoder.SCHEMA_VERSION);
         assertThat(MessageValidator.validate(newer, 0, newer.capacity())).isEqualTo(Rejection.TRAILING_BYTES);
         assertThat(MessageValidator.validate(newer, 0, length + extraBlock)).isEqualTo(Rejection.NONE);
     }
@@ -224,11 +225,11 @@ class MessageValidatorTest
         final int extra = 3;
         final UnsafeBuffer newer = new UnsafeBuffer(new byte[length + extra * users.size()]);
 
-        // Forge a version-1 group whose entries gained a 3-byte fixed field in front of the user name.
+        // Forge a next-version group whose entries gained a 3-byte fixed field in front of the user name.
         final int groupHeader = HEADER + PresenceWatchEncoder.BLOCK_LENGTH;
         newer.putBytes(0, buffer, OFFSET, groupHeader + 4);
         newer.putShort(groupHeader, (short)extra, LITTLE_ENDIAN);
-        headerEncoder.wrap(newer, 0).version(1);
+        headerEncoder.wrap(newer, 0).version(MessageHeaderEncoder.SCHEMA_VERSION + 1);
         int from = OFFSET + groupHeader + 4;
         int to = groupHeader + 4;
         for (int i = 0; i < users.size(); i++)

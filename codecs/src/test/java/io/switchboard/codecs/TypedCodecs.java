@@ -67,6 +67,8 @@ final class TypedCodecs
     private final PresenceUpdateDecoder presenceUpdateDecoder = new PresenceUpdateDecoder();
     private final DrainEncoder drainEncoder = new DrainEncoder();
     private final DrainDecoder drainDecoder = new DrainDecoder();
+    private final MembershipChangeEncoder membershipChangeEncoder = new MembershipChangeEncoder();
+    private final MembershipChangeDecoder membershipChangeDecoder = new MembershipChangeDecoder();
     private int decodedLength;
 
     /**
@@ -298,6 +300,27 @@ final class TypedCodecs
                     .nodeId(int32(m, "nodeId")).reconnectInMs(int32(m, "reconnectInMs")).graceMs(int32(m, "graceMs"))
                     .reason(text(m, "reason")).url(text(m, "url")).encodedLength();
                 break;
+
+            case MembershipChangeEncoder.TEMPLATE_ID:
+            {
+                final MembershipChangeEncoder e = membershipChangeEncoder
+                    .wrapAndApplyHeader(buffer, offset, headerEncoder)
+                    .nodeId(int32(m, "nodeId"));
+                final List<Map<String, Object>> join = entries(m, "join");
+                final MembershipChangeEncoder.JoinEncoder joinGroup = e.joinCount(join.size());
+                for (final Map<String, Object> entry : join)
+                {
+                    joinGroup.next().channel(text(entry, "channel"));
+                }
+                final List<Map<String, Object>> leave = entries(m, "leave");
+                final MembershipChangeEncoder.LeaveEncoder leaveGroup = e.leaveCount(leave.size());
+                for (final Map<String, Object> entry : leave)
+                {
+                    leaveGroup.next().channel(text(entry, "channel"));
+                }
+                bodyLength = e.user(text(m, "user")).encodedLength();
+                break;
+            }
 
             default:
                 throw new IllegalArgumentException("no typed encoder for template " + templateId);
@@ -625,6 +648,28 @@ final class TypedCodecs
                 m.put("graceMs", (long)d.graceMs());
                 m.put("reason", d.reason());
                 m.put("url", d.url());
+                bodyLength = d.encodedLength();
+                break;
+            }
+
+            case MembershipChangeDecoder.TEMPLATE_ID:
+            {
+                final MembershipChangeDecoder d = membershipChangeDecoder
+                    .wrapAndApplyHeader(buffer, offset, headerDecoder);
+                m.put("nodeId", (long)d.nodeId());
+                final List<Map<String, Object>> join = new ArrayList<>();
+                for (final MembershipChangeDecoder.JoinDecoder entry : d.join())
+                {
+                    join.add(entry(entry.channel(), "channel"));
+                }
+                m.put("join", join);
+                final List<Map<String, Object>> leave = new ArrayList<>();
+                for (final MembershipChangeDecoder.LeaveDecoder entry : d.leave())
+                {
+                    leave.add(entry(entry.channel(), "channel"));
+                }
+                m.put("leave", leave);
+                m.put("user", d.user());
                 bodyLength = d.encodedLength();
                 break;
             }

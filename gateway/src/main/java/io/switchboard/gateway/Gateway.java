@@ -13,6 +13,7 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.switchboard.codecs.MembershipChangeDecoder;
 import io.switchboard.gateway.auth.ConnectProxy;
 import io.switchboard.gateway.auth.TokenService;
 import io.switchboard.gateway.core.GatewayCore;
@@ -139,6 +140,7 @@ public final class Gateway implements GatewayControl, AutoCloseable
                 {
                     node.agent().handle(templateId, gatewayCore.inbound());
                 }
+                node.agent().handle(MembershipChangeDecoder.TEMPLATE_ID, gatewayCore.membershipInbound());
                 node.addPeerListener(gatewayCore.inbound());
                 for (final Role role : new Role[]{ Role.CHANNEL, Role.PRESENCE })
                 {

@@ -36,6 +36,10 @@ public final class GatewayMetrics
     private final Counter staleEvents;
     private final Counter channelMoves;
     private final Counter transientsExpired;
+    private final Counter membershipsRelayed;
+    private final Counter membershipsRelayFailed;
+    private final Counter membershipsReceived;
+    private final Counter membershipsRejected;
     private final Map<String, Counter> errors = new HashMap<>();
     private final Timer deliverLatency;
 
@@ -62,6 +66,12 @@ public final class GatewayMetrics
             .description("local channels re-subscribed at a new owner after a placement change").register(registry);
         transientsExpired = Counter.builder("switchboard.gateway.transients.expired")
             .description("transient events dropped past their TTL").register(registry);
+        // relayed / relay_failed: other gateways that took (did not take) a change made here, one per gateway;
+        // received / rejected: changes from other gateways applied here (refused or failed to apply).
+        membershipsRelayed = membershipCounter("relayed");
+        membershipsRelayFailed = membershipCounter("relay_failed");
+        membershipsReceived = membershipCounter("received");
+        membershipsRejected = membershipCounter("rejected");
         for (final String code : ERROR_CODES)
         {
             errors.put(code, Counter.builder("switchboard.gateway.errors").tag("code", code)
@@ -159,6 +169,34 @@ public final class GatewayMetrics
         transientsExpired.increment();
     }
 
+    /**
+     * @param gateways other gateways that took a membership change made here.
+     * @param failed   other gateways that did not.
+     */
+    public void membershipRelayed(final int gateways, final int failed)
+    {
+        membershipsRelayed.increment(gateways);
+        membershipsRelayFailed.increment(failed);
+    }
+
+    /** A membership change from another gateway was applied. */
+    public void membershipReceived()
+    {
+        membershipsReceived.increment();
+    }
+
+    /** A membership change from another gateway was refused or could not be applied. */
+    public void membershipRejected()
+    {
+        membershipsRejected.increment();
+    }
+
+    /** @return membership changes from other gateways applied here so far. */
+    public double membershipsReceived()
+    {
+        return membershipsReceived.count();
+    }
+
     /** @param nanos from publish to delivery. */
     public void delivered(final long nanos)
     {
@@ -172,6 +210,13 @@ public final class GatewayMetrics
     public double slowConsumerCloses()
     {
         return slowConsumerCloses.count();
+    }
+
+    private Counter membershipCounter(final String outcome)
+    {
+        return Counter.builder("switchboard.gateway.membership.changes").tag("outcome", outcome)
+            .description("membership changes relayed to other gateways, and received from them, by outcome")
+            .register(registry);
     }
 
     /** @return the Prometheus text exposition. */

@@ -11,6 +11,9 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -81,6 +84,36 @@ class HttpApiTest
         assertError(harness.http("GET", "/no/such/page.html", null, false), 404, "not_found");
         assertError(harness.http("POST", "/api/publish",
             "{\"channel\":\"c\",\"data\":\"" + "z".repeat(1100 * 1024) + "\"}", true), 413, "too_large");
+    }
+
+    @Test
+    void shouldRefuseMembershipChangesBeyondTheirLimitsBeforeSendingThem()
+    {
+        final String thousandAndOne = IntStream.range(0, 1001).mapToObj(i -> "\"c" + i + "\"")
+            .collect(Collectors.joining(",", "[", "]"));
+        assertError(harness.http("POST", "/api/memberships",
+            "{\"user\":\"u\",\"join\":" + thousandAndOne + "}", true), 400, "bad_request");
+        assertError(harness.http("POST", "/api/memberships",
+            "{\"user\":\"u\",\"leave\":" + thousandAndOne + "}", true), 400, "bad_request");
+        assertError(harness.http("POST", "/api/memberships",
+            "{\"user\":\"u\",\"join\":[\"" + "n".repeat(1025) + "\"]}", true), 400, "bad_request");
+        assertError(harness.http("POST", "/api/memberships",
+            "{\"user\":\"u\",\"join\":[\"a\",\"b\"],\"leave\":[\"b\"]}", true), 400, "bad_request");
+        assertError(harness.http("POST", "/api/memberships",
+            "{\"user\":\"u\",\"join\":[\"a\"],\"channel\":\"a\",\"action\":\"leave\"}", true), 400,
+            "bad_request");
+        final String thousand = IntStream.range(0, 1000).mapToObj(i -> "\"c" + i + "\"")
+            .collect(Collectors.joining(",", "[", "]"));
+        assertError(harness.http("POST", "/api/memberships",
+            "{\"user\":\"u\",\"join\":" + thousand + ",\"channel\":\"extra\",\"action\":\"join\"}", true),
+            400, "bad_request");
+
+        final HttpResponse<String> alone = harness.http("POST", "/api/memberships",
+            "{\"user\":\"u\",\"join\":" + thousand + "}", true);
+        assertThat(alone.statusCode()).as(alone.body()).isEqualTo(200);
+        final JsonNode answer = GatewayHarness.json(alone.body());
+        assertThat(answer.path("gateways").asInt()).as("no other gateway").isZero();
+        assertThat(answer.path("failed").isArray() && answer.path("failed").isEmpty()).isTrue();
     }
 
     private static void assertError(final HttpResponse<String> response, final int status, final String code)

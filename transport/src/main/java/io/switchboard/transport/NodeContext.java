@@ -1,5 +1,6 @@
 package io.switchboard.transport;
 
+import io.aeron.logbuffer.FrameDescriptor;
 import io.switchboard.engine.shard.WaitStrategyName;
 
 import java.io.File;
@@ -401,6 +402,15 @@ public final class NodeContext
     {
         this.termLength = termLength;
         return this;
+    }
+
+    /**
+     * @return the largest message this node's publications take (Aeron's term length / 8, at most 16 MiB); senders
+     * that build variable-size messages split them below this.
+     */
+    public int maxMessageLength()
+    {
+        return FrameDescriptor.computeMaxMessageLength(termLength);
     }
 
     /** @return channel shards. */

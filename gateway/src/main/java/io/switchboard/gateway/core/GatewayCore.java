@@ -8,6 +8,7 @@ import io.switchboard.gateway.GatewayContext;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.auth.Principal;
 import io.switchboard.transport.HostRouting;
+import io.switchboard.transport.InboundHandler;
 import io.switchboard.transport.NodeAgent;
 import io.switchboard.transport.NodeContext;
 import io.switchboard.transport.Role;
@@ -22,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
 
 /**
  * The gateway's single owner of shared state: sessions, allowed channels, the per-channel local subscriber lists,
@@ -36,6 +37,9 @@ import java.util.function.IntConsumer;
  */
 public final class GatewayCore
 {
+    /** Channels one list (join or leave) of a membership change may hold: the bound its message relies on. */
+    public static final int MAX_MEMBERSHIP_CHANNELS = MembershipRelay.MAX_CHANNELS;
+
     private static final Logger LOG = LoggerFactory.getLogger(GatewayCore.class);
     private static final byte[] NO_DATA = new byte[0];
 
@@ -56,6 +60,7 @@ public final class GatewayCore
     private final Long2ObjectHashMap<GatewaySession> sessions = new Long2ObjectHashMap<>();
     private final Map<String, List<GatewaySession>> sessionsByUser = new HashMap<>();
     private final Memberships memberships = new Memberships();
+    private final MembershipRelay membershipRelay;
     private long apiMessages;
     private boolean draining;
     private String drainTarget;
@@ -94,6 +99,14 @@ public final class GatewayCore
         this.historyThrottle = new HistoryThrottle(context.historyMaxInFlight(), 100_000);
         this.inbound = new HostInbound(links, pending, channels,
             new ChannelDelivery(channels, frames, fanOut, metrics, node.nodeId()), presence, frames);
+        this.membershipRelay = new MembershipRelay(node.nodeId(), node.maxMessageLength(), agent.peers(), metrics,
+            (user, join, leave) ->
+            {
+                if (!closed)
+                {
+                    applyMemberships(user, join, leave);
+                }
+            });
     }
 
     /**
@@ -103,6 +116,14 @@ public final class GatewayCore
     public HostInbound inbound()
     {
         return inbound;
+    }
+
+    /**
+     * @return the handler to register with the node agent for {@code MembershipChange}, which other gateways send.
+     */
+    public InboundHandler membershipInbound()
+    {
+        return membershipRelay;
     }
 
     /**
@@ -403,15 +424,28 @@ public final class GatewayCore
 
     /**
      * Change a user's channels; its live sessions follow at once (join subscribes them, leave unsubscribes them and
-     * forbids the channel), and later sessions of the user start from the change.
+     * forbids the channel), and later sessions of the user start from the change. Then the change goes to every
+     * other gateway, which applies it to its own sessions of the user the same way.
      *
      * @param user  whose membership.
-     * @param join  channels to allow.
-     * @param leave channels to take away.
-     * @param done  told how many live sessions changed.
+     * @param join  channels to allow, at most {@link #MAX_MEMBERSHIP_CHANNELS}, none of them in leave.
+     * @param leave channels to take away, at most {@link #MAX_MEMBERSHIP_CHANNELS}.
+     * @param done  told how many live sessions here changed and which other gateways took the change.
      */
     public void memberships(
-        final String user, final Collection<String> join, final Collection<String> leave, final IntConsumer done)
+        final String user, final List<String> join, final List<String> leave, final Consumer<MembershipOutcome> done)
+    {
+        final int sessions = applyMemberships(user, join, leave);
+        final MembershipOutcome.Relayed relayed = membershipRelay.relay(user, join, leave);
+        done.accept(new MembershipOutcome(sessions, relayed.gateways(), relayed.failed()));
+    }
+
+    /**
+     * The one path of a membership change on this gateway, whether it came through this gateway's API or another's.
+     *
+     * @return live sessions of the user changed.
+     */
+    private int applyMemberships(final String user, final Collection<String> join, final Collection<String> leave)
     {
         this.memberships.change(user, join, leave);
 
@@ -436,7 +470,7 @@ public final class GatewayCore
                 }
             }
         }
-        done.accept(live.size());
+        return live.size();
     }
 
     /**

@@ -214,18 +214,27 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
     {
         final JsonNode body = body(mapper, request);
         final String user = name(body, "user", true);
-        final List<String> join = names(body, "join");
-        final List<String> leave = names(body, "leave");
+        final List<String> join = names(body, "join", GatewayCore.MAX_MEMBERSHIP_CHANNELS);
+        final List<String> leave = names(body, "leave", GatewayCore.MAX_MEMBERSHIP_CHANNELS);
         final String single = name(body, "channel", false);
         if (null != single)
         {
             final String action = null == body.get("action") ? "" : body.get("action").asText("");
-            switch (action)
+            final List<String> list = switch (action)
             {
-                case "join" -> join.add(single);
-                case "leave" -> leave.add(single);
+                case "join" -> join;
+                case "leave" -> leave;
                 default -> throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request",
                     "action must be \"join\" or \"leave\" when channel is given");
+            };
+            if (!list.contains(single))
+            {
+                list.add(single);
+            }
+            if (list.size() > GatewayCore.MAX_MEMBERSHIP_CHANNELS)
+            {
+                throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    action + " holds more than " + GatewayCore.MAX_MEMBERSHIP_CHANNELS + " names with channel");
             }
         }
         if (join.isEmpty() && leave.isEmpty())
@@ -233,12 +242,32 @@ public final class HttpApiHandler extends ChannelInboundHandlerAdapter
             throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request",
                 "give join and/or leave (arrays of channels), or channel and action");
         }
-        post(() -> core.memberships(user, join, leave, sessions ->
+        for (final String name : leave)
         {
-            final ObjectNode answer = mapper.createObjectNode().put("user", user).put("sessions", sessions);
+            // Disjoint lists mean one outcome whatever the order of applying them, on every gateway.
+            if (join.contains(name))
+            {
+                throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    "channel " + name + " is in both join and leave");
+            }
+        }
+        post(() -> core.memberships(user, join, leave, outcome ->
+        {
+            final ObjectNode answer = mapper.createObjectNode();
+            final boolean complete = outcome.failed().isEmpty();
+            if (!complete)
+            {
+                // The change holds here and on the gateways that took it; a retry is safe (it is idempotent).
+                answer.put("code", "unavailable").put("message", "the change did not reach gateway(s) " +
+                    outcome.failed() + ": their sessions of " + user + " did not follow; retry the same request");
+            }
+            answer.put("user", user).put("sessions", outcome.sessions());
             answer.set("join", mapper.valueToTree(join));
             answer.set("leave", mapper.valueToTree(leave));
-            HttpResponses.json(channel, keepAlive, HttpResponseStatus.OK, answer);
+            answer.put("gateways", outcome.gateways());
+            answer.set("failed", mapper.valueToTree(outcome.failedGateways()));
+            HttpResponses.json(channel, keepAlive,
+                complete ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, answer);
         }));
     }
 

@@ -48,6 +48,7 @@ public final class GatewayHarness implements AutoCloseable
     private static final long TEST_PEER_TIMEOUT_MS = 5_000;
 
     private final Gateway gateway;
+    private SwitchboardNode secondNode;
 
     private GatewayHarness(final Consumer<NodeContext> configureNode, final Consumer<GatewayContext> configure)
     {
@@ -126,6 +127,7 @@ public final class GatewayHarness implements AutoCloseable
             .aeronDir(node.aeronDirectoryName())
             .peers(List.of(PeerSpec.parse("1=channel+presence@aeron:ipc"))), new EngineWiring());
         nodes.add(0, second);
+        secondNode = second;
         final Gateway secondGateway = Gateway.launch(context(configure), second);
         gateways.add(0, secondGateway);
         return secondGateway;
@@ -141,6 +143,12 @@ public final class GatewayHarness implements AutoCloseable
     public SwitchboardNode node()
     {
         return node;
+    }
+
+    /** @return the node of the second gateway, or null before {@link #startSecondGateway}. */
+    public SwitchboardNode secondNode()
+    {
+        return secondNode;
     }
 
     /** @return the HTTP client. */
@@ -199,8 +207,22 @@ public final class GatewayHarness implements AutoCloseable
      */
     public HttpResponse<String> http(final String method, final String path, final String body, final boolean withKey)
     {
+        return http(gateway, method, path, body, withKey);
+    }
+
+    /**
+     * @param target  gateway to ask.
+     * @param method  GET or POST.
+     * @param path    e.g. /api/publish.
+     * @param body    JSON body, or null.
+     * @param withKey whether to send the API key.
+     * @return the response.
+     */
+    public HttpResponse<String> http(
+        final Gateway target, final String method, final String path, final String body, final boolean withKey)
+    {
         final HttpRequest.Builder request = HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + gateway.port() + path)).timeout(Duration.ofSeconds(20));
+            URI.create("http://127.0.0.1:" + target.port() + path)).timeout(Duration.ofSeconds(20));
         if (withKey)
         {
             request.header("Authorization", "Bearer " + API_KEY);
