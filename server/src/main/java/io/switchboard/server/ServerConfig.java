@@ -153,6 +153,7 @@ public final class ServerConfig
             case NodeContext.DRIVER_IDLE_PROP -> context.driverIdleStrategy(value);
             case NodeContext.OFFER_TIMEOUT_NS_PROP -> context.offerTimeoutNs(Long.parseLong(value));
             case NodeContext.TERM_LENGTH_PROP -> context.termLength(Integer.parseInt(value));
+            case NodeContext.LINK_RTT_MS_PROP -> context.linkRttMs(Long.parseLong(value));
             case NodeContext.CHANNEL_SHARDS_PROP -> context.channelShards(Integer.parseInt(value));
             case NodeContext.PRESENCE_SHARDS_PROP -> context.presenceShards(Integer.parseInt(value));
             case NodeContext.PARTITIONS_PROP -> context.partitions(Integer.parseInt(value));
@@ -213,7 +214,7 @@ public final class ServerConfig
             NodeContext.LISTEN_PROP, NodeContext.STREAM_BASE_PROP, NodeContext.PEERS_PROP, NodeContext.AERON_DIR_PROP,
             NodeContext.DRIVER_DIR_PROP, NodeContext.HEARTBEAT_INTERVAL_MS_PROP, NodeContext.PEER_TIMEOUT_MS_PROP,
             NodeContext.IDLE_PROP, NodeContext.DRIVER_IDLE_PROP, NodeContext.OFFER_TIMEOUT_NS_PROP,
-            NodeContext.TERM_LENGTH_PROP, NodeContext.CHANNEL_SHARDS_PROP, NodeContext.PRESENCE_SHARDS_PROP,
+            NodeContext.TERM_LENGTH_PROP, NodeContext.LINK_RTT_MS_PROP, NodeContext.CHANNEL_SHARDS_PROP, NodeContext.PRESENCE_SHARDS_PROP,
             NodeContext.PARTITIONS_PROP, "switchboard.shard.wait", NodeContext.ZOOKEEPER_PROP, NodeContext.CLUSTER_PROP,
             NodeContext.ZOOKEEPER_SESSION_TIMEOUT_MS_PROP, NodeContext.PUBLIC_URL_PROP));
         keys.addAll(new java.util.TreeSet<>(OTHER_KEYS.keySet()));

@@ -32,6 +32,7 @@ class ServerConfigTest
         final Map<String, String> env = Map.of(
             "SWITCHBOARD_REGION", "env-region",
             "SWITCHBOARD_NODE_ID", "4",
+            "SWITCHBOARD_LINK_RTTMS", "120",
             "SWITCHBOARD_JAVA_OPTS", "-Xmx1g"); // a script's variable, not a setting: ignored
         final Map<String, String> flags = new HashMap<>();
         flags.put(NodeContext.NODE_ID_PROP, "5");
@@ -44,6 +45,7 @@ class ServerConfigTest
         assertThat(context.region()).isEqualTo("env-region");
         assertThat(context.roles()).isEqualTo(EnumSet.of(Role.CHANNEL));
         assertThat(context.channelShards()).isEqualTo(4);
+        assertThat(context.linkRttMs()).isEqualTo(120);
         assertThat(config.sourceOf(NodeContext.NODE_ID_PROP)).isEqualTo("flag");
         assertThat(config.sourceOf(NodeContext.REGION_PROP)).startsWith("environment");
         assertThat(config.sourceOf(NodeContext.CHANNEL_SHARDS_PROP)).startsWith("file");

@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +28,8 @@ public final class EmbeddedDriver implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDriver.class);
     /** A driver whose heartbeat is older than this is not running. */
     static final long STALE_DRIVER_MS = 10_000;
+    static final String NAK_RETRY_RATIO_PROP = "aeron.nak.unicast.retry.delay.ratio";
+    static final String RETRANSMIT_LINGER_PROP = "aeron.retransmit.unicast.linger";
     private static final Pattern DIRECTORY_NAME = Pattern.compile("switchboard-.+-(\\d{1,10})");
 
     private final MediaDriver driver;
@@ -60,9 +64,48 @@ public final class EmbeddedDriver implements AutoCloseable
             .termBufferSparseFile(true)
             .publicationTermBufferLength(context.termLength())
             .ipcTermBufferLength(context.termLength());
+        final String tuning = tuneForLinks(driverContext, context.linkRttMs(), System.getProperties());
+        if (null != tuning)
+        {
+            LOG.info("embedded media driver tuned for links of {} ms round trip: {}", context.linkRttMs(), tuning);
+        }
         final MediaDriver driver = MediaDriver.launch(driverContext);
         LOG.info("embedded media driver started in {}", driver.aeronDirectoryName());
         return new EmbeddedDriver(driver);
+    }
+
+    /**
+     * Size loss recovery for long links. Aeron's defaults suit a LAN: a receiver repeats a NAK every 100 µs until the
+     * retransmission arrives, and a sender ignores repeats for only 10 ms, so over a link of tens of milliseconds each
+     * lost packet brings a round trip's worth of NAKs and duplicate retransmissions. Near the round trip, one NAK and
+     * one retransmission usually suffice (docs/benchmarks.md, "Regions"). An {@code aeron.*} property set explicitly
+     * wins over this.
+     *
+     * @param driverContext to tune.
+     * @param linkRttMs     round trip of the longest link; 0 leaves the defaults.
+     * @param properties    where explicit {@code aeron.*} settings are looked up.
+     * @return what was changed, or null when nothing was.
+     */
+    static String tuneForLinks(final MediaDriver.Context driverContext, final long linkRttMs, final Properties properties)
+    {
+        if (linkRttMs <= 0)
+        {
+            return null;
+        }
+        final long rttNs = TimeUnit.MILLISECONDS.toNanos(linkRttMs);
+        final StringBuilder changed = new StringBuilder();
+        if (null == properties.getProperty(NAK_RETRY_RATIO_PROP))
+        {
+            final long ratio = Math.max(1, rttNs / Math.max(1, driverContext.nakUnicastDelayNs()));
+            driverContext.nakUnicastRetryDelayRatio(ratio);
+            changed.append(NAK_RETRY_RATIO_PROP).append('=').append(ratio);
+        }
+        if (null == properties.getProperty(RETRANSMIT_LINGER_PROP))
+        {
+            driverContext.retransmitUnicastLingerNs(rttNs);
+            changed.append(changed.length() > 0 ? ", " : "").append(RETRANSMIT_LINGER_PROP).append('=').append(rttNs);
+        }
+        return changed.length() > 0 ? changed.toString() : null;
     }
 
     /**

@@ -45,6 +45,11 @@ public final class NodeContext
     public static final String OFFER_TIMEOUT_NS_PROP = "switchboard.offer.timeoutNs";
     /** Term length of publications: max message = term / 8. */
     public static final String TERM_LENGTH_PROP = "switchboard.term.length";
+    /**
+     * Round trip of the node's longest link in ms, 0 for a LAN: sizes the embedded driver's NAK retry and retransmit
+     * linger so a loss over a long link costs one retransmission, not a storm of NAKs for a whole round trip.
+     */
+    public static final String LINK_RTT_MS_PROP = "switchboard.link.rttMs";
     /** Channel shards (Disruptor pipelines) on a channel host. */
     public static final String CHANNEL_SHARDS_PROP = "switchboard.channel.shards";
     /** Presence shards on a presence host. */
@@ -81,6 +86,7 @@ public final class NodeContext
     private String driverIdleStrategy = System.getProperty(DRIVER_IDLE_PROP, "backoff");
     private long offerTimeoutNs = Long.getLong(OFFER_TIMEOUT_NS_PROP, 5_000_000);
     private int termLength = Integer.getInteger(TERM_LENGTH_PROP, 1024 * 1024);
+    private long linkRttMs = Long.getLong(LINK_RTT_MS_PROP, 0);
     private int channelShards = Integer.getInteger(CHANNEL_SHARDS_PROP, 2);
     private int presenceShards = Integer.getInteger(PRESENCE_SHARDS_PROP, 1);
     private int partitions = Integer.getInteger(PARTITIONS_PROP, 4096);
@@ -109,6 +115,7 @@ public final class NodeContext
         require(offerTimeoutNs >= 0, OFFER_TIMEOUT_NS_PROP + " must be >= 0: " + offerTimeoutNs);
         require(termLength >= 64 * 1024 && termLength <= 1024 * 1024 * 1024 && Integer.bitCount(termLength) == 1,
             TERM_LENGTH_PROP + " must be a power of two in 64 KiB..1 GiB: " + termLength);
+        require(linkRttMs >= 0 && linkRttMs <= 10_000, LINK_RTT_MS_PROP + " must be in 0..10000: " + linkRttMs);
         require(channelShards >= 1 && channelShards <= 256, CHANNEL_SHARDS_PROP + " must be in 1..256: " + channelShards);
         require(presenceShards >= 1 && presenceShards <= 256,
             PRESENCE_SHARDS_PROP + " must be in 1..256: " + presenceShards);
@@ -401,6 +408,19 @@ public final class NodeContext
     public NodeContext termLength(final int termLength)
     {
         this.termLength = termLength;
+        return this;
+    }
+
+    /** @return round trip of the node's longest link in ms; 0 leaves Aeron's LAN defaults. */
+    public long linkRttMs()
+    {
+        return linkRttMs;
+    }
+
+    /** @param linkRttMs round trip of the node's longest link in ms, 0 for a LAN. @return this. */
+    public NodeContext linkRttMs(final long linkRttMs)
+    {
+        this.linkRttMs = linkRttMs;
         return this;
     }
 

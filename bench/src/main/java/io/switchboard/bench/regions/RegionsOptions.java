@@ -21,6 +21,8 @@ import java.util.Map;
  *   --warmup-s W          first seconds checked for delivery but not recorded in the histograms (default 2)
  *   --peer-timeout-ms T   silence after which a node declares a peer lost (default 3000; the product's 800 ms
  *                         trips on the stalls of a shared 2-core machine, which this benchmark does not measure)
+ *   --link-rtt-ms R       switchboard.link.rttMs of every node: loss recovery sized for long links (default 90,
+ *                         between the eu and latam round trips; 0 keeps Aeron's LAN defaults)
  *   --child-java-opts S   extra JVM options for every process, e.g. Aeron tuning such as
  *                         "-Daeron.retransmit.unicast.linger=300000000"
  *   --netem MODE          auto (netem where the kernel has it, relays elsewhere), on, off (default auto)
@@ -45,6 +47,7 @@ public final class RegionsOptions
     int payloadBytes = 100;
     int warmupS = 2;
     long peerTimeoutMs = 3000;
+    long linkRttMs = 90;
     String childJavaOpts = "";
     String netem = "auto";
     Path out;
@@ -80,6 +83,7 @@ public final class RegionsOptions
                 case "--warmup-s" -> options.warmupS = Integer.parseInt(value);
                 case "--netem" -> options.netem = value;
                 case "--peer-timeout-ms" -> options.peerTimeoutMs = Long.parseLong(value);
+                case "--link-rtt-ms" -> options.linkRttMs = Long.parseLong(value);
                 case "--child-java-opts" -> options.childJavaOpts = value;
                 case "--out" -> options.out = Path.of(value);
                 case "--script" -> options.script = Path.of(value);
