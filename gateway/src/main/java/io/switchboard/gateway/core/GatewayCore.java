@@ -3,7 +3,6 @@ package io.switchboard.gateway.core;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.switchboard.codecs.PresenceStatus;
-import io.switchboard.engine.OutboundSink;
 import io.switchboard.gateway.GatewayContext;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.auth.Principal;
@@ -55,13 +54,12 @@ public final class GatewayCore
     private final PendingRequests pending;
     private final ChannelSubscriptions channels;
     private final PresenceTracker presence;
-    private final HistoryThrottle historyThrottle;
+    private final ChannelRequests requests;
     private final HostInbound inbound;
     private final Long2ObjectHashMap<GatewaySession> sessions = new Long2ObjectHashMap<>();
     private final Map<String, List<GatewaySession>> sessionsByUser = new HashMap<>();
     private final Memberships memberships = new Memberships();
     private final MembershipRelay membershipRelay;
-    private long apiMessages;
     private boolean draining;
     private String drainTarget;
     private boolean closed;
@@ -96,7 +94,8 @@ public final class GatewayCore
             links, sender, pending, frames, errors, context.subscribeMaxInFlight());
         this.presence = new PresenceTracker(links, sender, pending, frames, errors,
             context.requestTimeoutMs() * 1_000_000L);
-        this.historyThrottle = new HistoryThrottle(context.historyMaxInFlight(), 100_000);
+        this.requests = new ChannelRequests(node.nodeId(), links, sender, pending, frames,
+            new HistoryThrottle(context.historyMaxInFlight(), 100_000));
         this.inbound = new HostInbound(links, pending, channels,
             new ChannelDelivery(channels, frames, fanOut, metrics, node.nodeId()), presence, frames);
         this.membershipRelay = new MembershipRelay(node.nodeId(), node.maxMessageLength(), agent.peers(), metrics,
@@ -265,15 +264,7 @@ public final class GatewayCore
     public void publish(
         final RequestOrigin origin, final String channel, final String user, final String messageId, final byte[] data)
     {
-        final String id = null != messageId ? messageId : "api-" + node.nodeId() + "-" + (++apiMessages);
-        final int host = availableChannelHost(origin, channel);
-        if (HostLinks.NO_HOST == host)
-        {
-            return;
-        }
-        final PendingRequests.Pending request = pending.add(PendingRequests.PUBLISH, host, channel, origin, null);
-        final int result = sender.publish(host, request.correlationId, EpochClock.nanos(), channel, user, id, data);
-        sendFailed(request, result);
+        requests.publish(origin, channel, user, messageId, data);
     }
 
     /**
@@ -302,12 +293,8 @@ public final class GatewayCore
         {
             return;
         }
-        final int host = availableChannelHost(new SessionOrigin(session, refJson, errors), channel);
-        if (HostLinks.NO_HOST != host)
-        {
-            sender.sendTransient(host, session.id(), EpochClock.nanos(), ttlMs > 0 ? ttlMs : context.transientTtlMs(),
-                channel, session.user(), event, data);
-        }
+        requests.sendTransient(new SessionOrigin(session, refJson, errors), session.id(), channel, session.user(),
+            event, data, ttlMs > 0 ? ttlMs : context.transientTtlMs());
     }
 
     /**
@@ -325,11 +312,7 @@ public final class GatewayCore
         {
             return;
         }
-        final int host = availableChannelHost(new SessionOrigin(session, refJson, errors), channel);
-        if (HostLinks.NO_HOST != host)
-        {
-            sender.react(host, EpochClock.nanos(), channel, target, session.user(), emoji);
-        }
+        requests.react(new SessionOrigin(session, refJson, errors), channel, target, session.user(), emoji);
     }
 
     /**
@@ -361,19 +344,7 @@ public final class GatewayCore
     public void history(
         final RequestOrigin origin, final String channel, final long since, final long epoch, final int limit)
     {
-        historyThrottle.submit(origin, frames, slot -> sendHistory(slot, channel, since, epoch, limit));
-    }
-
-    private void sendHistory(
-        final RequestOrigin origin, final String channel, final long since, final long epoch, final int limit)
-    {
-        final int host = availableChannelHost(origin, channel);
-        if (HostLinks.NO_HOST == host)
-        {
-            return;
-        }
-        final PendingRequests.Pending request = pending.add(PendingRequests.HISTORY, host, channel, origin, null);
-        sendFailed(request, sender.history(host, request.correlationId, since, epoch, limit, channel));
+        requests.history(origin, channel, since, epoch, limit);
     }
 
     /**
@@ -615,33 +586,6 @@ public final class GatewayCore
         errors.send(session, "forbidden", "not allowed in " + String.join(", ", forbidden), refJson,
             forbidden.size() == 1 ? forbidden.get(0) : null);
         return false;
-    }
-
-    private int availableChannelHost(final RequestOrigin origin, final String channel)
-    {
-        final int host = links.channelHostOf(channel);
-        if (HostLinks.NO_HOST == host)
-        {
-            origin.onError(frames, "unavailable", "no channel host is configured", channel);
-            return HostLinks.NO_HOST;
-        }
-        if (!links.isAvailable(host))
-        {
-            origin.onError(frames, "unavailable", "the channel's host is unavailable", channel);
-            return HostLinks.NO_HOST;
-        }
-        return host;
-    }
-
-    private void sendFailed(final PendingRequests.Pending request, final int result)
-    {
-        if (OutboundSink.SENT != result)
-        {
-            pending.remove(request.correlationId);
-            request.origin.onError(frames, OutboundSink.TOO_LARGE == result ? "too_large" : "unavailable",
-                "the channel's host did not take the request (" + ChannelSubscriptions.describe(result) + ")",
-                request.channel);
-        }
     }
 
     private static long reconnectDelay(final long upperBoundMs)
