@@ -77,9 +77,10 @@ public final class EmbeddedDriver implements AutoCloseable
     /**
      * Size loss recovery for long links. Aeron's defaults suit a LAN: a receiver repeats a NAK every 100 µs until the
      * retransmission arrives, and a sender ignores repeats for only 10 ms, so over a link of tens of milliseconds each
-     * lost packet brings a round trip's worth of NAKs and duplicate retransmissions. Near the round trip, one NAK and
-     * one retransmission usually suffice (docs/benchmarks.md, "Regions"). An {@code aeron.*} property set explicitly
-     * wins over this.
+     * lost packet brings a round trip's worth of NAKs and duplicate retransmissions. Both are set to half the round
+     * trip: a few NAKs per loss instead of thousands, and a lost retransmission is asked for again after half a round
+     * trip rather than a whole one (in the regions benchmark half gave shorter tails than the full round trip,
+     * docs/benchmarks.md, "Regions"). An {@code aeron.*} property set explicitly wins over this.
      *
      * @param driverContext to tune.
      * @param linkRttMs     round trip of the longest link; 0 leaves the defaults.
@@ -92,18 +93,18 @@ public final class EmbeddedDriver implements AutoCloseable
         {
             return null;
         }
-        final long rttNs = TimeUnit.MILLISECONDS.toNanos(linkRttMs);
+        final long delayNs = TimeUnit.MILLISECONDS.toNanos(linkRttMs) / 2;
         final StringBuilder changed = new StringBuilder();
         if (null == properties.getProperty(NAK_RETRY_RATIO_PROP))
         {
-            final long ratio = Math.max(1, rttNs / Math.max(1, driverContext.nakUnicastDelayNs()));
+            final long ratio = Math.max(1, delayNs / Math.max(1, driverContext.nakUnicastDelayNs()));
             driverContext.nakUnicastRetryDelayRatio(ratio);
             changed.append(NAK_RETRY_RATIO_PROP).append('=').append(ratio);
         }
         if (null == properties.getProperty(RETRANSMIT_LINGER_PROP))
         {
-            driverContext.retransmitUnicastLingerNs(rttNs);
-            changed.append(changed.length() > 0 ? ", " : "").append(RETRANSMIT_LINGER_PROP).append('=').append(rttNs);
+            driverContext.retransmitUnicastLingerNs(delayNs);
+            changed.append(changed.length() > 0 ? ", " : "").append(RETRANSMIT_LINGER_PROP).append('=').append(delayNs);
         }
         return changed.length() > 0 ? changed.toString() : null;
     }

@@ -46,8 +46,9 @@ public final class NodeContext
     /** Term length of publications: max message = term / 8. */
     public static final String TERM_LENGTH_PROP = "switchboard.term.length";
     /**
-     * Round trip of the node's longest link in ms, 0 for a LAN: sizes the embedded driver's NAK retry and retransmit
-     * linger so a loss over a long link costs one retransmission, not a storm of NAKs for a whole round trip.
+     * Round trip of the node's longest link in ms, 0 for a LAN: the embedded driver's NAK retry and retransmit linger
+     * become half of it, so a loss over a long link costs a few NAKs and one retransmission, not a storm of NAKs for a
+     * whole round trip.
      */
     public static final String LINK_RTT_MS_PROP = "switchboard.link.rttMs";
     /** Channel shards (Disruptor pipelines) on a channel host. */

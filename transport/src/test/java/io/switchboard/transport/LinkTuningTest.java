@@ -28,14 +28,14 @@ class LinkTuningTest
     }
 
     @Test
-    void shouldRetryNaksAndLingerForAboutTheRoundTrip()
+    void shouldRetryNaksAndLingerForHalfTheRoundTrip()
     {
         final MediaDriver.Context driver = new MediaDriver.Context();
 
-        final String changed = EmbeddedDriver.tuneForLinks(driver, 90, new Properties());
+        final String changed = EmbeddedDriver.tuneForLinks(driver, 120, new Properties());
 
-        assertThat(driver.nakUnicastRetryDelayRatio() * driver.nakUnicastDelayNs()).isEqualTo(90_000_000L);
-        assertThat(driver.retransmitUnicastLingerNs()).isEqualTo(90_000_000L);
+        assertThat(driver.nakUnicastRetryDelayRatio() * driver.nakUnicastDelayNs()).isEqualTo(60_000_000L);
+        assertThat(driver.retransmitUnicastLingerNs()).isEqualTo(60_000_000L);
         assertThat(changed).contains(EmbeddedDriver.NAK_RETRY_RATIO_PROP, EmbeddedDriver.RETRANSMIT_LINGER_PROP);
     }
 
@@ -50,7 +50,7 @@ class LinkTuningTest
         final String changed = EmbeddedDriver.tuneForLinks(driver, 120, explicit);
 
         assertThat(driver.nakUnicastRetryDelayRatio()).isEqualTo(ratio);
-        assertThat(driver.retransmitUnicastLingerNs()).isEqualTo(120_000_000L);
+        assertThat(driver.retransmitUnicastLingerNs()).isEqualTo(60_000_000L);
         assertThat(changed).doesNotContain(EmbeddedDriver.NAK_RETRY_RATIO_PROP);
     }
 

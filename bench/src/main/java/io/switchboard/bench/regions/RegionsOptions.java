@@ -21,8 +21,9 @@ import java.util.Map;
  *   --warmup-s W          first seconds checked for delivery but not recorded in the histograms (default 2)
  *   --peer-timeout-ms T   silence after which a node declares a peer lost (default 3000; the product's 800 ms
  *                         trips on the stalls of a shared 2-core machine, which this benchmark does not measure)
- *   --link-rtt-ms R       switchboard.link.rttMs of every node: loss recovery sized for long links (default 90,
- *                         between the eu and latam round trips; 0 keeps Aeron's LAN defaults)
+ *   --link-rtt-ms R       switchboard.link.rttMs of every node: loss recovery sized for long links (default: the
+ *                         longest round trip of the scenario, twice its largest one-way delay; 0 keeps Aeron's LAN
+ *                         defaults)
  *   --child-java-opts S   extra JVM options for every process, e.g. Aeron tuning such as
  *                         "-Daeron.retransmit.unicast.linger=300000000"
  *   --netem MODE          auto (netem where the kernel has it, relays elsewhere), on, off (default auto)
@@ -47,7 +48,8 @@ public final class RegionsOptions
     int payloadBytes = 100;
     int warmupS = 2;
     long peerTimeoutMs = 3000;
-    long linkRttMs = 90;
+    /** Negative: twice the largest one-way delay of the scenario's regions. */
+    long linkRttMs = -1;
     String childJavaOpts = "";
     String netem = "auto";
     Path out;
@@ -154,6 +156,23 @@ public final class RegionsOptions
     {
         this.classpath = classpath;
         return this;
+    }
+
+    /**
+     * @return switchboard.link.rttMs for every node: as given, or twice the largest one-way delay.
+     */
+    long linkRttMs()
+    {
+        if (linkRttMs >= 0)
+        {
+            return linkRttMs;
+        }
+        int largest = 0;
+        for (final int delay : delays().values())
+        {
+            largest = Math.max(largest, delay);
+        }
+        return 2L * largest;
     }
 
     /**

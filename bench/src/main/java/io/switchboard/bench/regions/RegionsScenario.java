@@ -347,7 +347,7 @@ public final class RegionsScenario
             + " duration_s=" + options.durationS
             + " publisher=" + options.publisherRegion
             + " peer_timeout_ms=" + options.peerTimeoutMs
-            + " link_rtt_ms=" + options.linkRttMs
+            + " link_rtt_ms=" + options.linkRttMs()
             + (options.childJavaOpts.isBlank() ? "" :
                 " child_java_opts=" + options.childJavaOpts.trim().replace(' ', ','))
             + " goal_p99_ms=" + (maxDelayMs + 10)
@@ -385,7 +385,7 @@ public final class RegionsScenario
             "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:+PerfDisableSharedMem",
             // A shared 2-core machine stalls every JVM now and then for most of a second: a stall is not a lost host.
             "-D" + NodeContext.PEER_TIMEOUT_MS_PROP + "=" + options.peerTimeoutMs,
-            "-D" + NodeContext.LINK_RTT_MS_PROP + "=" + options.linkRttMs,
+            "-D" + NodeContext.LINK_RTT_MS_PROP + "=" + options.linkRttMs(),
             "-cp", options.classpath));
         for (final String opt : options.childJavaOpts.trim().split("\\s+"))
         {
