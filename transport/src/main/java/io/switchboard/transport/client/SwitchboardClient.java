@@ -1,20 +1,12 @@
 package io.switchboard.transport.client;
 
 import io.aeron.Aeron;
-import io.switchboard.codecs.ChannelEventDecoder;
 import io.switchboard.codecs.ErrorCode;
-import io.switchboard.codecs.ErrorResponseDecoder;
 import io.switchboard.codecs.HistoryRequestEncoder;
-import io.switchboard.codecs.HistoryResponseDecoder;
-import io.switchboard.codecs.MessageHeaderDecoder;
 import io.switchboard.codecs.MessageHeaderEncoder;
-import io.switchboard.codecs.PublishAckDecoder;
 import io.switchboard.codecs.PublishEncoder;
-import io.switchboard.codecs.ReactionBatchDecoder;
 import io.switchboard.codecs.SubscribeEncoder;
-import io.switchboard.codecs.SubscribedDecoder;
 import io.switchboard.codecs.TransientEncoder;
-import io.switchboard.codecs.TransientEventDecoder;
 import io.switchboard.codecs.UnsubscribeEncoder;
 import io.switchboard.engine.OutboundSink;
 import io.switchboard.engine.partition.Partitioner;
@@ -73,25 +65,16 @@ public final class SwitchboardClient implements AutoCloseable
     private final HostRouting routing;
     private final Map<Integer, Boolean> hostAvailable = new HashMap<>();
     private final Map<String, ChannelState> channels = new LinkedHashMap<>();
-    private final Long2ObjectHashMap<Pending> pending = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<PendingRequest> pending = new Long2ObjectHashMap<>();
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(128 * 1024));
     private final UnsafeBuffer nameBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final SubscribeEncoder subscribeEncoder = new SubscribeEncoder();
     private final UnsubscribeEncoder unsubscribeEncoder = new UnsubscribeEncoder();
     private final PublishEncoder publishEncoder = new PublishEncoder();
     private final TransientEncoder transientEncoder = new TransientEncoder();
     private final HistoryRequestEncoder historyEncoder = new HistoryRequestEncoder();
     private final io.switchboard.codecs.ReactEncoder reactEncoder = new io.switchboard.codecs.ReactEncoder();
-    private final SubscribedDecoder subscribedDecoder = new SubscribedDecoder();
-    private final PublishAckDecoder ackDecoder = new PublishAckDecoder();
-    private final ChannelEventDecoder eventDecoder = new ChannelEventDecoder();
-    private final TransientEventDecoder transientDecoder = new TransientEventDecoder();
-    private final ReactionBatchDecoder reactionDecoder = new ReactionBatchDecoder();
-    private final HistoryResponseDecoder historyDecoder = new HistoryResponseDecoder();
-    private final ErrorResponseDecoder errorDecoder = new ErrorResponseDecoder();
-    private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
     private long nextCorrelationId = 1;
 
     private SwitchboardClient(final NodeContext context, final ClientListener listener)
@@ -113,10 +96,8 @@ public final class SwitchboardClient implements AutoCloseable
         this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
         this.counters = new TransportCounters(aeron, context.nodeName());
         this.agent = new NodeAgent(context, aeron, counters, new HostWatcher(), this::expireRequests);
-        final InboundHandler inbound = this::onInbound;
-        for (final int templateId : new int[]{ SubscribedDecoder.TEMPLATE_ID, PublishAckDecoder.TEMPLATE_ID,
-            ChannelEventDecoder.TEMPLATE_ID, TransientEventDecoder.TEMPLATE_ID, ReactionBatchDecoder.TEMPLATE_ID,
-            HistoryResponseDecoder.TEMPLATE_ID, ErrorResponseDecoder.TEMPLATE_ID })
+        final InboundHandler inbound = new ClientInbound(listener, channels, pending, this::history);
+        for (final int templateId : ClientInbound.TEMPLATE_IDS)
         {
             agent.handle(templateId, inbound);
         }
@@ -394,7 +375,7 @@ public final class SwitchboardClient implements AutoCloseable
         {
             return result;
         }
-        pending.put(correlationId, new Pending(channel, host));
+        pending.put(correlationId, new PendingRequest(channel, host, REQUEST_TIMEOUT_NS));
         return correlationId;
     }
 
@@ -419,160 +400,14 @@ public final class SwitchboardClient implements AutoCloseable
         return System.currentTimeMillis() * 1_000_000L;
     }
 
-    private int onInbound(final int templateId, final DirectBuffer buffer, final int offset, final int length)
-    {
-        headerDecoder.wrap(buffer, offset);
-        switch (templateId)
-        {
-            case SubscribedDecoder.TEMPLATE_ID:
-                onSubscribed(buffer, offset);
-                break;
-            case PublishAckDecoder.TEMPLATE_ID:
-                ackDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                pending.remove(ackDecoder.correlationId());
-                listener.onPublishAck(ackDecoder.correlationId(), ackDecoder.channel(), ackDecoder.seq(),
-                    ackDecoder.epoch(), ackDecoder.messageId());
-                break;
-            case ChannelEventDecoder.TEMPLATE_ID:
-                onChannelEvent(buffer, offset);
-                break;
-            case TransientEventDecoder.TEMPLATE_ID:
-                onTransientEvent(buffer, offset);
-                break;
-            case ReactionBatchDecoder.TEMPLATE_ID:
-                onReactionBatch(buffer, offset);
-                break;
-            case HistoryResponseDecoder.TEMPLATE_ID:
-                onHistoryResponse(buffer, offset);
-                break;
-            case ErrorResponseDecoder.TEMPLATE_ID:
-                errorDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                pending.remove(errorDecoder.correlationId());
-                listener.onError(errorDecoder.correlationId(), errorDecoder.code(), errorDecoder.channel(),
-                    errorDecoder.message());
-                break;
-            default:
-                break;
-        }
-        return InboundHandler.CONSUMED;
-    }
-
-    private void onSubscribed(final DirectBuffer buffer, final int offset)
-    {
-        subscribedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        final long correlationId = subscribedDecoder.correlationId();
-        final long seq = subscribedDecoder.seq();
-        final long epoch = subscribedDecoder.epoch();
-        final String channel = subscribedDecoder.channel();
-        pending.remove(correlationId);
-        final ChannelState state = channels.get(channel);
-        if (null != state)
-        {
-            if (state.epoch != epoch)
-            {
-                // A new life of the channel (first subscription, or its host rebuilt it): start from now.
-                state.epoch = epoch;
-                state.lastSeq = seq;
-            }
-            else if (seq > state.lastSeq)
-            {
-                // Re-subscribed after a host came back with its state: fetch what was missed meanwhile.
-                listener.onGap(channel, state.lastSeq + 1, seq + 1);
-                history(channel, state.lastSeq, epoch, (int)Math.min(1000, seq - state.lastSeq));
-                state.lastSeq = seq;
-            }
-        }
-        listener.onSubscribed(correlationId, channel, seq, epoch);
-    }
-
-    private void onChannelEvent(final DirectBuffer buffer, final int offset)
-    {
-        eventDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        final long seq = eventDecoder.seq();
-        final long epoch = eventDecoder.epoch();
-        final long timestampNs = eventDecoder.timestampNs();
-        final String channel = eventDecoder.channel();
-        final String user = eventDecoder.user();
-        final String messageId = eventDecoder.messageId();
-        final int payloadLength = eventDecoder.payloadLength();
-        eventDecoder.wrapPayload(payloadView);
-
-        final ChannelState state = channels.get(channel);
-        if (null == state)
-        {
-            return; // unsubscribed while the event was in flight
-        }
-        if (state.epoch == epoch && seq > state.lastSeq + 1 && state.lastSeq > 0)
-        {
-            listener.onGap(channel, state.lastSeq + 1, seq);
-            history(channel, state.lastSeq, epoch, (int)Math.min(1000, seq - state.lastSeq - 1));
-        }
-        if (state.epoch != epoch || seq > state.lastSeq)
-        {
-            state.epoch = epoch;
-            state.lastSeq = seq;
-        }
-        listener.onMessage(channel, seq, epoch, timestampNs, user, messageId, payloadView, 0, payloadLength);
-    }
-
-    private void onTransientEvent(final DirectBuffer buffer, final int offset)
-    {
-        transientDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        final long timestampNs = transientDecoder.timestampNs();
-        final int ttlMs = transientDecoder.ttlMs();
-        final String channel = transientDecoder.channel();
-        final String user = transientDecoder.user();
-        final String eventName = transientDecoder.eventName();
-        final int payloadLength = transientDecoder.payloadLength();
-        transientDecoder.wrapPayload(payloadView);
-        listener.onTransient(channel, user, eventName, timestampNs, ttlMs, payloadView, 0, payloadLength);
-    }
-
-    private void onReactionBatch(final DirectBuffer buffer, final int offset)
-    {
-        reactionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        final Map<String, Long> counts = new LinkedHashMap<>();
-        for (final ReactionBatchDecoder.CountsDecoder count : reactionDecoder.counts())
-        {
-            final long reactions = count.reactions();
-            counts.put(count.emoji(), reactions);
-        }
-        final String channel = reactionDecoder.channel();
-        final String target = reactionDecoder.target();
-        listener.onReactions(channel, target, counts);
-    }
-
-    private void onHistoryResponse(final DirectBuffer buffer, final int offset)
-    {
-        historyDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        final long correlationId = historyDecoder.correlationId();
-        final long epoch = historyDecoder.epoch();
-        final long lastSeq = historyDecoder.lastSeq();
-        final boolean complete = historyDecoder.complete() == io.switchboard.codecs.BooleanType.TRUE;
-        final List<ClientListener.HistoryMessage> messages = new ArrayList<>();
-        for (final HistoryResponseDecoder.MessagesDecoder message : historyDecoder.messages())
-        {
-            final long seq = message.seq();
-            final long timestampNs = message.timestampNs();
-            final String user = message.user();
-            final String messageId = message.messageId();
-            final byte[] payload = new byte[message.payloadLength()];
-            message.getPayload(payload, 0, payload.length);
-            messages.add(new ClientListener.HistoryMessage(seq, timestampNs, user, messageId, payload));
-        }
-        final String channel = historyDecoder.channel();
-        pending.remove(correlationId);
-        listener.onHistory(correlationId, channel, epoch, lastSeq, complete, messages);
-    }
-
     private void expireRequests()
     {
         final long nowNs = System.nanoTime();
-        final Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator();
+        final Iterator<Map.Entry<Long, PendingRequest>> it = pending.entrySet().iterator();
         List<long[]> expired = null;
         while (it.hasNext())
         {
-            final Map.Entry<Long, Pending> entry = it.next();
+            final Map.Entry<Long, PendingRequest> entry = it.next();
             if (nowNs - entry.getValue().deadlineNs > 0)
             {
                 if (null == expired)
@@ -586,7 +421,7 @@ public final class SwitchboardClient implements AutoCloseable
         {
             for (final long[] id : expired)
             {
-                final Pending request = pending.remove(id[0]);
+                final PendingRequest request = pending.remove(id[0]);
                 listener.onError(id[0], ErrorCode.UNAVAILABLE, request.channel,
                     "no reply within " + REQUEST_TIMEOUT_NS / 1_000_000 + " ms");
             }
@@ -620,7 +455,7 @@ public final class SwitchboardClient implements AutoCloseable
             }
             hostAvailable.put(peer.nodeId(), Boolean.FALSE);
             final List<Long> failed = new ArrayList<>();
-            for (final Map.Entry<Long, Pending> entry : pending.entrySet())
+            for (final Map.Entry<Long, PendingRequest> entry : pending.entrySet())
             {
                 if (entry.getValue().host == peer.nodeId())
                 {
@@ -629,7 +464,7 @@ public final class SwitchboardClient implements AutoCloseable
             }
             for (final Long correlationId : failed)
             {
-                final Pending request = pending.remove(correlationId.longValue());
+                final PendingRequest request = pending.remove(correlationId.longValue());
                 listener.onError(correlationId, ErrorCode.UNAVAILABLE, request.channel,
                     "channel host " + peer.name() + " lost");
             }
@@ -641,31 +476,6 @@ public final class SwitchboardClient implements AutoCloseable
             subscribeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
                 .nodeId(context.nodeId()).correlationId(0).channel(channel);
             send(host, subscribeEncoder.encodedLength());
-        }
-    }
-
-    private static final class ChannelState
-    {
-        final int host;
-        long epoch;
-        long lastSeq;
-
-        ChannelState(final int host)
-        {
-            this.host = host;
-        }
-    }
-
-    private static final class Pending
-    {
-        final String channel;
-        final int host;
-        final long deadlineNs = System.nanoTime() + REQUEST_TIMEOUT_NS;
-
-        Pending(final String channel, final int host)
-        {
-            this.channel = channel;
-            this.host = host;
         }
     }
 }
