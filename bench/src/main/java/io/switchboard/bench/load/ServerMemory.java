@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  */
 final class ServerMemory
 {
-    private static final Pattern USED = Pattern.compile("used (\\d+)K");
+    // G1 prints one heap line in K, ZGC one in M, Parallel one per generation: every "used" before Metaspace counts.
+    private static final Pattern USED = Pattern.compile("used (\\d+)([KMG])");
 
     private ServerMemory()
     {
@@ -32,9 +33,30 @@ final class ServerMemory
         }
         jcmd(server.pid(), "GC.run");
         final String info = jcmd(server.pid(), "GC.heap_info");
-        final Matcher matcher = USED.matcher(info);
-        final long heap = matcher.find() ? Long.parseLong(matcher.group(1)) * 1024 : -1;
-        return new long[] { server.rssBytes(), heap };
+        return new long[] { server.rssBytes(), heapUsed(info) };
+    }
+
+    /**
+     * @param heapInfo output of {@code jcmd <pid> GC.heap_info}.
+     * @return bytes used by the Java heap, or -1 when the output has none.
+     */
+    static long heapUsed(final String heapInfo)
+    {
+        final int metaspace = heapInfo.indexOf("Metaspace");
+        final Matcher matcher = USED.matcher(metaspace < 0 ? heapInfo : heapInfo.substring(0, metaspace));
+        long bytes = -1;
+        while (matcher.find())
+        {
+            final long value = Long.parseLong(matcher.group(1));
+            final long unit = switch (matcher.group(2))
+            {
+                case "K" -> 1L << 10;
+                case "M" -> 1L << 20;
+                default -> 1L << 30;
+            };
+            bytes = Math.max(bytes, 0) + value * unit;
+        }
+        return bytes;
     }
 
     private static String jcmd(final long pid, final String command)
