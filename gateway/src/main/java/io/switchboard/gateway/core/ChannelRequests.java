@@ -95,7 +95,7 @@ final class ChannelRequests
             if (OutboundSink.SENT != result)
             {
                 origin.onError(frames, "unavailable",
-                    "the channel's host did not take the reaction (" + ChannelSubscriptions.describe(result) + ")",
+                    "the channel's host did not take the reaction (" + HostSender.describe(result) + ")",
                     channel);
             }
         }
@@ -147,7 +147,7 @@ final class ChannelRequests
         {
             pending.remove(request.correlationId);
             request.origin.onError(frames, OutboundSink.TOO_LARGE == result ? "too_large" : "unavailable",
-                "the channel's host did not take the request (" + ChannelSubscriptions.describe(result) + ")",
+                "the channel's host did not take the request (" + HostSender.describe(result) + ")",
                 request.channel);
         }
     }

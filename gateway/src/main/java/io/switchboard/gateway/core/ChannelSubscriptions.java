@@ -383,7 +383,7 @@ final class ChannelSubscriptions
             queueSubscription(channel, true);
             return false;
         }
-        becomeUnavailable(channel, "the channel's host did not take the subscription (" + describe(result) + ")");
+        becomeUnavailable(channel, "the channel's host did not take the subscription (" + HostSender.describe(result) + ")");
         return true;
     }
 
@@ -434,16 +434,5 @@ final class ChannelSubscriptions
         {
             sender.unsubscribe(channel.host, 0, channel.name);
         }
-    }
-
-    static String describe(final int sinkResult)
-    {
-        return switch (sinkResult)
-        {
-            case OutboundSink.BACK_PRESSURED -> "back-pressured";
-            case OutboundSink.TOO_LARGE -> "too large";
-            case OutboundSink.NOT_CONNECTED -> "not connected";
-            default -> "result " + sinkResult;
-        };
     }
 }

@@ -244,4 +244,19 @@ final class HostSender
     {
         return sink.send(host, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + bodyLength);
     }
+
+    /**
+     * @param sinkResult what a send returned other than {@link OutboundSink#SENT}.
+     * @return it in words, for an error message or a log line.
+     */
+    static String describe(final int sinkResult)
+    {
+        return switch (sinkResult)
+        {
+            case OutboundSink.BACK_PRESSURED -> "back-pressured";
+            case OutboundSink.TOO_LARGE -> "too large";
+            case OutboundSink.NOT_CONNECTED -> "not connected";
+            default -> "result " + sinkResult;
+        };
+    }
 }

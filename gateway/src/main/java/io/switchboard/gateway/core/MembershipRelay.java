@@ -144,7 +144,7 @@ final class MembershipRelay implements InboundHandler
                     final int result = peers.send(target, buffer, 0, length);
                     if (OutboundSink.SENT != result)
                     {
-                        failed.put(target, describe(result));
+                        failed.put(target, HostSender.describe(result));
                     }
                 }
             }
@@ -274,16 +274,5 @@ final class MembershipRelay implements InboundHandler
     private static int encodedLength(final String name)
     {
         return 2 + name.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    private static String describe(final int sinkResult)
-    {
-        return switch (sinkResult)
-        {
-            case OutboundSink.BACK_PRESSURED -> "back_pressured";
-            case OutboundSink.TOO_LARGE -> "too_large";
-            case OutboundSink.NOT_CONNECTED -> "not_connected";
-            default -> "result " + sinkResult;
-        };
     }
 }
