@@ -50,7 +50,7 @@ final class ChannelDelivery
         {
             return;
         }
-        if (channel.moved && (LocalChannel.SUBSCRIBED != channel.state || epoch != channel.epoch))
+        if (channel.moved() && (LocalChannel.SUBSCRIBED != channel.state || epoch != channel.epoch))
         {
             metrics.staleEvent();
             return;
@@ -74,7 +74,7 @@ final class ChannelDelivery
         final int length = decoder.payloadLength();
         final byte[] payload = frames.scratch(length);
         decoder.getPayload(payload, 0, length);
-        fanOut.send(channel.sessionsByLoop(fanOut.loopCount()),
+        fanOut.send(channel.deliverySessions(), channel.sessionCount(),
             frames.message(name, seq, epoch, messageId, user, timestampNs, payload, length), -1, timestampNs);
     }
 
@@ -101,7 +101,7 @@ final class ChannelDelivery
         final int length = decoder.payloadLength();
         final byte[] payload = frames.scratch(length);
         decoder.getPayload(payload, 0, length);
-        fanOut.send(channel.sessionsByLoop(fanOut.loopCount()),
+        fanOut.send(channel.deliverySessions(), channel.sessionCount(),
             "typing".equals(event) ?
                 frames.typing(name, user, timestampNs) :
                 frames.transientEvent(name, user, event, timestampNs, payload, length),
@@ -128,6 +128,6 @@ final class ChannelDelivery
         {
             return;
         }
-        fanOut.send(channel.sessionsByLoop(fanOut.loopCount()), frames.reactions(name, target, emoji, counts), -1, 0);
+        fanOut.send(channel.deliverySessions(), channel.sessionCount(), frames.reactions(name, target, emoji, counts), -1, 0);
     }
 }

@@ -2,6 +2,7 @@ package io.switchboard.gateway.core;
 
 import io.switchboard.engine.OutboundSink;
 import org.agrona.collections.Hashing;
+import org.agrona.collections.Object2LongHashMap;
 import org.agrona.collections.Object2ObjectHashMap;
 
 import java.util.ArrayDeque;
@@ -33,10 +34,22 @@ import java.util.Set;
 final class ChannelSubscriptions
 {
     private static final long RETRY_NS = 1_000_000_000L;
+    private static final long NO_RETRY_TIME = Long.MIN_VALUE;
 
     // Open addressing: at tens of millions of channels a HashMap's entry object per channel is ~20 bytes and one more
     // object for the collector to trace. Iterators are allocated (not Agrona's shared one) so walks can nest.
     private final Map<String, LocalChannel> channels = new Object2ObjectHashMap<>(64, Hashing.DEFAULT_LOAD_FACTOR, false);
+    // What only a channel in transit needs is kept here rather than in every LocalChannel (keyed by identity: a
+    // channel dropped and made again under the same name is another key), so a settled channel costs nothing here.
+    /** The correlation id of each channel's subscribe request in flight. */
+    private final Object2LongHashMap<LocalChannel> subscribeIds =
+        new Object2LongHashMap<>(64, Hashing.DEFAULT_LOAD_FACTOR, 0L);
+    /** When a channel whose subscription was refused or lost may be tried again. */
+    private final Object2LongHashMap<LocalChannel> retryAt =
+        new Object2LongHashMap<>(64, Hashing.DEFAULT_LOAD_FACTOR, NO_RETRY_TIME);
+    /** The subscribe batches waiting for a channel's answer. */
+    private final Map<LocalChannel, List<SubscribeBatch>> waiting =
+        new Object2ObjectHashMap<>(64, Hashing.DEFAULT_LOAD_FACTOR, false);
     private final HostLinks links;
     private final HostSender sender;
     private final PendingRequests pending;
@@ -113,7 +126,7 @@ final class ChannelSubscriptions
         switch (channel.state)
         {
             case LocalChannel.SUBSCRIBED -> batch.resolved(frames, name, channel.seq, channel.epoch);
-            case LocalChannel.SUBSCRIBING -> channel.addWaiting(batch);
+            case LocalChannel.SUBSCRIBING -> waiting.computeIfAbsent(channel, c -> new ArrayList<>(1)).add(batch);
             default -> batch.failed(frames, errors, "unavailable",
                 "the channel's host is unavailable; the subscription resumes when it returns", name);
         }
@@ -145,14 +158,14 @@ final class ChannelSubscriptions
         pending.remove(correlationId);
         pumpSubscriptions();
         final LocalChannel channel = channels.get(name);
-        if (null == channel || channel.subscribeCorrelationId != correlationId)
+        if (null == channel || subscribeIds.getValue(channel) != correlationId)
         {
             return;
         }
+        subscribeIds.removeKey(channel);
 
-        final boolean resumed = channel.wasSubscribed;
-        channel.state = LocalChannel.SUBSCRIBED;
-        channel.wasSubscribed = true;
+        final boolean resumed = channel.wasSubscribed();
+        channel.markSubscribed();
         if (channel.epoch != epoch || seq > channel.seq)
         {
             channel.epoch = epoch;
@@ -160,7 +173,7 @@ final class ChannelSubscriptions
         }
 
         final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (final SubscribeBatch batch : channel.takeWaiting())
+        for (final SubscribeBatch batch : takeWaiting(channel))
         {
             answered.add(batch.session());
             batch.resolved(frames, name, channel.seq, channel.epoch);
@@ -191,10 +204,11 @@ final class ChannelSubscriptions
     {
         pumpSubscriptions();
         final LocalChannel channel = (LocalChannel)failed.attachment;
-        if (channels.get(channel.name) != channel || channel.subscribeCorrelationId != failed.correlationId)
+        if (channels.get(channel.name) != channel || subscribeIds.getValue(channel) != failed.correlationId)
         {
             return;
         }
+        subscribeIds.removeKey(channel);
         if ("unavailable".equals(code))
         {
             becomeUnavailable(channel, message);
@@ -203,8 +217,9 @@ final class ChannelSubscriptions
 
         // A refusal that retrying cannot fix (a bad name): nobody stays subscribed.
         channels.remove(channel.name);
+        retryAt.removeKey(channel);
         final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (final SubscribeBatch batch : channel.takeWaiting())
+        for (final SubscribeBatch batch : takeWaiting(channel))
         {
             answered.add(batch.session());
             batch.failed(frames, errors, code, message, channel.name);
@@ -229,7 +244,7 @@ final class ChannelSubscriptions
                 continue;
             }
             final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (final SubscribeBatch batch : channel.waiting())
+            for (final SubscribeBatch batch : waiting.getOrDefault(channel, List.of()))
             {
                 answered.add(batch.session());
             }
@@ -277,7 +292,7 @@ final class ChannelSubscriptions
                 sender.unsubscribe(channel.host, 0, channel.name);
             }
             channel.host = owner;
-            channel.moved = true;
+            channel.markMoved();
             requestSubscription(channel);
             moved++;
         }
@@ -296,12 +311,13 @@ final class ChannelSubscriptions
         for (int i = 0, size = walking.size(); i < size; i++)
         {
             final LocalChannel channel = walking.get(i);
-            channel.retryListed = false;
+            channel.retryListed(false);
             if (LocalChannel.UNAVAILABLE != channel.state || channels.get(channel.name) != channel)
             {
                 continue;
             }
-            if (links.isAvailable(channel.host) && nowNs - channel.nextRetryNs >= 0)
+            final long due = retryAt.getValue(channel);
+            if (links.isAvailable(channel.host) && (NO_RETRY_TIME == due || nowNs - due >= 0))
             {
                 requestSubscription(channel);
             }
@@ -323,7 +339,8 @@ final class ChannelSubscriptions
             return;
         }
         channel.state = LocalChannel.SUBSCRIBING;
-        channel.subscribeCorrelationId = 0;
+        subscribeIds.removeKey(channel);
+        retryAt.removeKey(channel);
         if (pending.inFlight(PendingRequests.SUBSCRIBE) >= maxSubscribesInFlight || !subscribeQueue.isEmpty())
         {
             // A burst (thousands of sessions, or one session with thousands of channels) waits here in order
@@ -342,9 +359,9 @@ final class ChannelSubscriptions
         while (!subscribeQueue.isEmpty() && pending.inFlight(PendingRequests.SUBSCRIBE) < maxSubscribesInFlight)
         {
             final LocalChannel channel = subscribeQueue.pollFirst();
-            channel.queuedToSubscribe = false;
+            channel.queuedToSubscribe(false);
             if (channels.get(channel.name) != channel || LocalChannel.SUBSCRIBING != channel.state ||
-                0 != channel.subscribeCorrelationId)
+                subscribeIds.containsKey(channel))
             {
                 continue;
             }
@@ -367,7 +384,7 @@ final class ChannelSubscriptions
     {
         final PendingRequests.Pending request =
             pending.add(PendingRequests.SUBSCRIBE, channel.host, channel.name, null, channel);
-        channel.subscribeCorrelationId = request.correlationId;
+        subscribeIds.put(channel, request.correlationId);
         channel.state = LocalChannel.SUBSCRIBING;
         final int result = sender.subscribe(channel.host, request.correlationId, channel.name);
         if (OutboundSink.SENT == result)
@@ -379,7 +396,7 @@ final class ChannelSubscriptions
         {
             // The host is busy, not gone: wait at the head of the queue for the next answer or tick instead of
             // failing the subscription to its sessions.
-            channel.subscribeCorrelationId = 0;
+            subscribeIds.removeKey(channel);
             queueSubscription(channel, true);
             return false;
         }
@@ -389,9 +406,9 @@ final class ChannelSubscriptions
 
     private void queueSubscription(final LocalChannel channel, final boolean atHead)
     {
-        if (!channel.queuedToSubscribe)
+        if (!channel.queuedToSubscribe())
         {
-            channel.queuedToSubscribe = true;
+            channel.queuedToSubscribe(true);
             if (atHead)
             {
                 subscribeQueue.addFirst(channel);
@@ -406,9 +423,9 @@ final class ChannelSubscriptions
     private void markUnavailable(final LocalChannel channel)
     {
         channel.state = LocalChannel.UNAVAILABLE;
-        if (!channel.retryListed)
+        if (!channel.retryListed())
         {
-            channel.retryListed = true;
+            channel.retryListed(true);
             toRetry.add(channel);
         }
     }
@@ -416,8 +433,8 @@ final class ChannelSubscriptions
     private void becomeUnavailable(final LocalChannel channel, final String message)
     {
         markUnavailable(channel);
-        channel.nextRetryNs = System.nanoTime() + RETRY_NS;
-        for (final SubscribeBatch batch : channel.takeWaiting())
+        retryAt.put(channel, System.nanoTime() + RETRY_NS);
+        for (final SubscribeBatch batch : takeWaiting(channel))
         {
             batch.failed(frames, errors, "unavailable", message, channel.name);
         }
@@ -426,7 +443,9 @@ final class ChannelSubscriptions
     private void drop(final LocalChannel channel)
     {
         channels.remove(channel.name);
-        for (final SubscribeBatch batch : channel.takeWaiting())
+        subscribeIds.removeKey(channel);
+        retryAt.removeKey(channel);
+        for (final SubscribeBatch batch : takeWaiting(channel))
         {
             batch.cancelled(frames);
         }
@@ -434,5 +453,14 @@ final class ChannelSubscriptions
         {
             sender.unsubscribe(channel.host, 0, channel.name);
         }
+    }
+
+    /**
+     * @return the batches that were waiting for the channel's answer, which no longer wait: the caller answers them.
+     */
+    private List<SubscribeBatch> takeWaiting(final LocalChannel channel)
+    {
+        final List<SubscribeBatch> taken = waiting.remove(channel);
+        return null == taken ? List.of() : taken;
     }
 }

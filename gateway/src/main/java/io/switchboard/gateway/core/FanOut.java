@@ -16,12 +16,13 @@ import io.switchboard.gateway.GatewayMetrics;
  * four times the mark) is a slow consumer: it is closed with 4013 instead of queueing more, so the others keep their
  * latency.
  * <p>
- * Thread-safety: {@link #send} runs on the core's thread; the writers run on the event loops and read only the
- * immutable session arrays they were given.
+ * Thread-safety: {@link #send} runs on the core's thread; the writers run on the event loops and read only the part
+ * of the session arrays that never changes once given.
  */
 final class FanOut
 {
     private static final int OPCODE_TEXT_FIN = 0x81;
+    private static final int SCANNED_SESSIONS_MAX = 16;
 
     private final LoopWriter[] writers;
     private final ByteBufAllocator allocator;
@@ -44,13 +45,8 @@ final class FanOut
         this.writers = new LoopWriter[loops.length];
         for (int i = 0; i < loops.length; i++)
         {
-            writers[i] = new LoopWriter(loops[i], metrics, slowGraceNs, hardLimitBytes);
+            writers[i] = new LoopWriter(loops[i], i, metrics, slowGraceNs, hardLimitBytes);
         }
-    }
-
-    int loopCount()
-    {
-        return writers.length;
     }
 
     /**
@@ -63,13 +59,15 @@ final class FanOut
     }
 
     /**
-     * @param sessionsByLoop  sessions per event loop index, arrays never modified after publication.
+     * @param sessions        the channel's sessions, of every loop; the first {@code count} never change after this.
+     * @param count           how many of them are the channel's sessions.
      * @param json            the frame's UTF-8 JSON; released by this call.
      * @param excludedSession session id not to write to (the sender of a transient), or -1.
      * @param publishedNs     publish timestamp (epoch ns) to record delivery latency from, or 0.
      */
     void send(
-        final GatewaySession[][] sessionsByLoop,
+        final GatewaySession[] sessions,
+        final int count,
         final ByteBuf json,
         final long excludedSession,
         final long publishedNs)
@@ -85,12 +83,12 @@ final class FanOut
         }
         try
         {
-            for (int i = 0; i < sessionsByLoop.length; i++)
+            final long loops = loopsOf(sessions, count);
+            for (int i = 0; i < writers.length; i++)
             {
-                final GatewaySession[] sessions = sessionsByLoop[i];
-                if (null != sessions && sessions.length > 0)
+                if (i >= Long.SIZE || (loops & (1L << i)) != 0)
                 {
-                    writers[i].offer(sessions, frame.retain(), excludedSession, publishedNs);
+                    writers[i].offer(sessions, count, frame.retain(), excludedSession, publishedNs);
                 }
             }
         }
@@ -98,6 +96,27 @@ final class FanOut
         {
             frame.release();
         }
+    }
+
+    /**
+     * Each loop's writer picks its own sessions out of the channel's array, so no per-loop arrays are kept per
+     * channel; this only decides which loops to wake.
+     *
+     * @return a bit per event loop that has a session in the array (all bits for a large channel).
+     */
+    private long loopsOf(final GatewaySession[] sessions, final int count)
+    {
+        if (count > SCANNED_SESSIONS_MAX)
+        {
+            // A large channel nearly always spans every loop: a loop without sessions in it scans and writes nothing.
+            return -1L;
+        }
+        long loops = 0;
+        for (int i = 0; i < count; i++)
+        {
+            loops |= 1L << sessions[i].loopIndex();
+        }
+        return loops;
     }
 
     /**

@@ -1,53 +1,103 @@
 package io.switchboard.gateway.core;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * A channel as one gateway sees it: the host that owns it, the state of the gateway's one subscription there, the
- * last seq delivered, and the local sessions subscribed. The sessions are also kept grouped by event loop in arrays
- * that are replaced, never modified, so event loops can read them while the core changes the list.
+ * last seq delivered, and the local sessions subscribed.
  * <p>
- * Not thread-safe: belongs to the gateway core's thread (the arrays handed out are immutable).
+ * A gateway holds millions of these, most with one local session, so one is 48 bytes: state and flags are bytes,
+ * what only a channel in transit needs (the subscribe request in flight, the retry time, the batches waiting for an
+ * answer) lives in {@link ChannelSubscriptions}' side tables, and a single session is held without an array until an
+ * event first has to be written to it.
+ * <p>
+ * The sessions array handed to the event loops ({@link #deliverySessions()}) is never changed below the count it
+ * was handed with: a removal copies it first, an addition writes past that count or into a new array.
+ * <p>
+ * Not thread-safe: belongs to the gateway core's thread (the arrays handed out are read-only to their readers).
  */
 final class LocalChannel
 {
-    static final int SUBSCRIBING = 1;
-    static final int SUBSCRIBED = 2;
-    static final int UNAVAILABLE = 3;
+    static final byte SUBSCRIBING = 1;
+    static final byte SUBSCRIBED = 2;
+    static final byte UNAVAILABLE = 3;
+
+    private static final byte MOVED = 1;
+    private static final byte WAS_SUBSCRIBED = 2;
+    private static final byte QUEUED_TO_SUBSCRIBE = 4;
+    private static final byte RETRY_LISTED = 8;
+    private static final byte SESSIONS_SHARED = 16;
 
     private static final GatewaySession[] NO_SESSIONS = new GatewaySession[0];
 
     final String name;
     int host;
-    /** Set once the channel moved between hosts: from then on only the epoch its owner answered is delivered. */
-    boolean moved;
-    int state = UNAVAILABLE;
+    byte state = UNAVAILABLE;
     long seq;
     long epoch;
-    long subscribeCorrelationId;
-    boolean wasSubscribed;
-    long nextRetryNs;
-    /** In the gateway's queue of subscriptions waiting for room in the window. */
-    boolean queuedToSubscribe;
-    /** In the gateway's list of unavailable channels to retry. */
-    boolean retryListed;
 
-    // A gateway holds millions of these, most with one local session, so the subscribers are a bare array sized
-    // exactly while small (no list object, no spare slots) and the batches waiting for the host's answer a list
-    // that exists only while there are some: ~100 bytes less per channel than two ArrayLists and a separate cache.
-    private GatewaySession[] sessions = NO_SESSIONS;
+    private byte flags;
+    /** null, the one session, or an array of which the first {@link #sessionCount} are the sessions. */
+    private Object members;
     private int sessionCount;
-    /** The sessions array is also the single loop's array in byLoop: change a copy, never it. */
-    private boolean sessionsShared;
-    private GatewaySession[][] byLoop;
-    private List<SubscribeBatch> waiting;
 
     LocalChannel(final String name, final int host)
     {
         this.name = name;
         this.host = host;
+    }
+
+    /**
+     * @return true once the channel moved between hosts: from then on only the epoch its owner answered is delivered.
+     */
+    boolean moved()
+    {
+        return (flags & MOVED) != 0;
+    }
+
+    void markMoved()
+    {
+        flags |= MOVED;
+    }
+
+    /**
+     * @return true when the host has answered a subscription for this channel before.
+     */
+    boolean wasSubscribed()
+    {
+        return (flags & WAS_SUBSCRIBED) != 0;
+    }
+
+    void markSubscribed()
+    {
+        state = SUBSCRIBED;
+        flags |= WAS_SUBSCRIBED;
+    }
+
+    /**
+     * @return true while in the gateway's queue of subscriptions waiting for room in the window.
+     */
+    boolean queuedToSubscribe()
+    {
+        return (flags & QUEUED_TO_SUBSCRIBE) != 0;
+    }
+
+    void queuedToSubscribe(final boolean queued)
+    {
+        flags = (byte)(queued ? flags | QUEUED_TO_SUBSCRIBE : flags & ~QUEUED_TO_SUBSCRIBE);
+    }
+
+    /**
+     * @return true while in the gateway's list of unavailable channels to retry.
+     */
+    boolean retryListed()
+    {
+        return (flags & RETRY_LISTED) != 0;
+    }
+
+    void retryListed(final boolean listed)
+    {
+        flags = (byte)(listed ? flags | RETRY_LISTED : flags & ~RETRY_LISTED);
     }
 
     int sessionCount()
@@ -57,24 +107,58 @@ final class LocalChannel
 
     GatewaySession session(final int index)
     {
-        return sessions[index];
+        if (index < 0 || index >= sessionCount)
+        {
+            throw new IndexOutOfBoundsException("session " + index + " of " + sessionCount);
+        }
+        return members instanceof GatewaySession single ? single : ((GatewaySession[])members)[index];
     }
 
     void add(final GatewaySession session)
     {
+        if (null == members)
+        {
+            members = session;
+            sessionCount = 1;
+            return;
+        }
+        if (members instanceof GatewaySession single)
+        {
+            members = new GatewaySession[] { single, session };
+            sessionCount = 2;
+            flags &= ~SESSIONS_SHARED;
+            return;
+        }
+        GatewaySession[] sessions = (GatewaySession[])members;
         if (sessionCount == sessions.length)
         {
             // Exact up to a handful of sessions; 1.5x beyond, so a large channel does not copy on every join.
             final int capacity = sessionCount < 4 ? sessionCount + 1 : sessionCount + (sessionCount >> 1);
             sessions = Arrays.copyOf(sessions, capacity);
-            sessionsShared = false;
+            members = sessions;
+            flags &= ~SESSIONS_SHARED;
         }
+        // Past the count handed to any event loop, so safe to write even into a shared array.
         sessions[sessionCount++] = session;
-        byLoop = null;
     }
 
     boolean remove(final GatewaySession session)
     {
+        if (members instanceof GatewaySession single)
+        {
+            if (single != session)
+            {
+                return false;
+            }
+            members = null;
+            sessionCount = 0;
+            return true;
+        }
+        if (null == members)
+        {
+            return false;
+        }
+        GatewaySession[] sessions = (GatewaySession[])members;
         int index = -1;
         for (int i = 0; i < sessionCount; i++)
         {
@@ -88,85 +172,40 @@ final class LocalChannel
         {
             return false;
         }
-        if (sessionsShared)
+        if ((flags & SESSIONS_SHARED) != 0)
         {
             // An event loop may be writing to the array it was handed: leave that one as it is.
             sessions = sessions.clone();
-            sessionsShared = false;
+            members = sessions;
+            flags &= ~SESSIONS_SHARED;
         }
         System.arraycopy(sessions, index + 1, sessions, index, sessionCount - index - 1);
         sessions[--sessionCount] = null;
-        byLoop = null;
+        if (0 == sessionCount)
+        {
+            members = null;
+        }
         return true;
     }
 
     /**
-     * @param loopCount event loops of the gateway.
-     * @return the sessions grouped by event loop index; the arrays are never modified once handed out.
+     * The sessions as an array to hand to the event loops with {@link #sessionCount()}: its first that many
+     * elements stay as they are for as long as a reader may hold it.
+     *
+     * @return the sessions, possibly with spare slots past the count.
      */
-    GatewaySession[][] sessionsByLoop(final int loopCount)
+    GatewaySession[] deliverySessions()
     {
-        if (null == byLoop)
+        if (null == members)
         {
-            final int[] counts = new int[loopCount];
-            for (int i = 0; i < sessionCount; i++)
-            {
-                counts[sessions[i].loopIndex()]++;
-            }
-            final GatewaySession[][] arrays = new GatewaySession[loopCount][];
-            for (int loop = 0; loop < loopCount; loop++)
-            {
-                if (sessionCount > 0 && counts[loop] == sessionCount && sessionCount == sessions.length)
-                {
-                    // Every session on one loop and no spare slot (the common one-session channel): hand out the
-                    // array itself rather than a copy, and copy it before the next change instead.
-                    arrays[loop] = sessions;
-                    sessionsShared = true;
-                    counts[loop] = -1;
-                }
-                else
-                {
-                    arrays[loop] = 0 == counts[loop] ? NO_SESSIONS : new GatewaySession[counts[loop]];
-                    counts[loop] = 0;
-                }
-            }
-            for (int i = 0; i < sessionCount; i++)
-            {
-                final int loop = sessions[i].loopIndex();
-                if (counts[loop] >= 0)
-                {
-                    arrays[loop][counts[loop]++] = sessions[i];
-                }
-            }
-            byLoop = arrays;
+            return NO_SESSIONS;
         }
-        return byLoop;
-    }
-
-    void addWaiting(final SubscribeBatch batch)
-    {
-        if (null == waiting)
+        if (members instanceof GatewaySession single)
         {
-            waiting = new ArrayList<>(1);
+            // Only a channel that is written to pays for the array, and then keeps it.
+            members = new GatewaySession[] { single };
         }
-        waiting.add(batch);
-    }
-
-    /**
-     * @return the batches waiting for the host's answer; read only.
-     */
-    List<SubscribeBatch> waiting()
-    {
-        return null == waiting ? List.of() : waiting;
-    }
-
-    /**
-     * @return the batches waiting for the host's answer, which no longer wait: the caller answers them.
-     */
-    List<SubscribeBatch> takeWaiting()
-    {
-        final List<SubscribeBatch> taken = null == waiting ? List.of() : waiting;
-        waiting = null;
-        return taken;
+        flags |= SESSIONS_SHARED;
+        return (GatewaySession[])members;
     }
 }

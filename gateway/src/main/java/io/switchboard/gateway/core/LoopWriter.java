@@ -40,6 +40,7 @@ final class LoopWriter implements Runnable
     static final int QUEUE_CAPACITY = 16 * 1024;
 
     private final EventLoop loop;
+    private final int loopIndex;
     private final GatewayMetrics metrics;
     private final long slowGraceNs;
     private final long hardLimitBytes;
@@ -51,13 +52,20 @@ final class LoopWriter implements Runnable
 
     /**
      * @param loop           the event loop.
+     * @param loopIndex      its index: the sessions this writer writes to are those with this loop index.
      * @param metrics        where frames are counted.
      * @param slowGraceNs    how long a session may stay past the high-water mark.
      * @param hardLimitBytes outbound bytes past which a session is slow at once.
      */
-    LoopWriter(final EventLoop loop, final GatewayMetrics metrics, final long slowGraceNs, final long hardLimitBytes)
+    LoopWriter(
+        final EventLoop loop,
+        final int loopIndex,
+        final GatewayMetrics metrics,
+        final long slowGraceNs,
+        final long hardLimitBytes)
     {
         this.loop = loop;
+        this.loopIndex = loopIndex;
         this.metrics = metrics;
         this.slowGraceNs = slowGraceNs;
         this.hardLimitBytes = hardLimitBytes;
@@ -66,19 +74,25 @@ final class LoopWriter implements Runnable
     /**
      * Queue one frame for the sessions and wake the loop if it is not already going to run.
      *
-     * @param sessions        sessions of this loop, never modified after publication.
+     * @param sessions        a channel's sessions, of every loop; only those of this loop are written to.
+     * @param count           how many of the array are sessions; these never change after this call.
      * @param frame           a whole encoded WebSocket frame; ownership of one reference passes to this call.
      * @param excludedSession session id not to write to, or -1.
      * @param publishedNs     publish timestamp (epoch ns) to record delivery latency from, or 0.
      */
-    void offer(final GatewaySession[] sessions, final ByteBuf frame, final long excludedSession, final long publishedNs)
+    void offer(
+        final GatewaySession[] sessions,
+        final int count,
+        final ByteBuf frame,
+        final long excludedSession,
+        final long publishedNs)
     {
         Delivery delivery = free.poll();
         if (null == delivery)
         {
             delivery = new Delivery(true);
         }
-        delivery.set(sessions, null, frame, excludedSession, publishedNs);
+        delivery.set(sessions, count, null, frame, excludedSession, publishedNs);
         enqueue(delivery);
     }
 
@@ -91,7 +105,7 @@ final class LoopWriter implements Runnable
     void offerSingle(final GatewaySession session, final ByteBuf json)
     {
         final Delivery delivery = new Delivery(false);
-        delivery.set(null, session, json, -1, 0);
+        delivery.set(null, 0, session, json, -1, 0);
         enqueue(delivery);
     }
 
@@ -169,9 +183,12 @@ final class LoopWriter implements Runnable
         int written = 0;
         try
         {
-            for (final GatewaySession session : delivery.sessions)
+            final GatewaySession[] sessions = delivery.sessions;
+            for (int i = 0, count = delivery.count; i < count; i++)
             {
-                if (session.id() == delivery.excludedSession || session.isClosing())
+                final GatewaySession session = sessions[i];
+                if (session.loopIndex() != loopIndex || session.id() == delivery.excludedSession ||
+                    session.isClosing())
                 {
                     continue;
                 }
@@ -289,6 +306,7 @@ final class LoopWriter implements Runnable
     {
         final boolean pooled;
         GatewaySession[] sessions;
+        int count;
         GatewaySession single;
         ByteBuf frame;
         long excludedSession;
@@ -301,12 +319,14 @@ final class LoopWriter implements Runnable
 
         void set(
             final GatewaySession[] sessions,
+            final int count,
             final GatewaySession single,
             final ByteBuf frame,
             final long excludedSession,
             final long ns)
         {
             this.sessions = sessions;
+            this.count = count;
             this.single = single;
             this.frame = frame;
             this.excludedSession = excludedSession;

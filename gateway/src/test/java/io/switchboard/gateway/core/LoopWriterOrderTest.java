@@ -43,21 +43,21 @@ class LoopWriterOrderTest
         final GatewaySession session = new GatewaySession(1, "u", channel, 0, metrics);
         session.frameWriter(channel.pipeline().context(WebSocketFrameEncoder.class));
         final GatewaySession[] sessions = { session };
-        final LoopWriter writer = new LoopWriter(loop, metrics, 1_000_000_000L, Long.MAX_VALUE);
+        final LoopWriter writer = new LoopWriter(loop, 0, metrics, 1_000_000_000L, Long.MAX_VALUE);
 
         final CountDownLatch firstGate = block();
         int next = 0;
         for (; next < LoopWriter.QUEUE_CAPACITY; next++)
         {
-            writer.offer(sessions, frame(next), -1, 0);
+            writer.offer(sessions, 1, frame(next), -1, 0);
         }
         final CountDownLatch secondGate = block();
-        writer.offer(sessions, frame(next++), -1, 0); // the queue is full: this one overflows into a task
+        writer.offer(sessions, 1, frame(next++), -1, 0); // the queue is full: this one overflows into a task
         firstGate.countDown(); // the loop writes a batch, making room, then waits at the second gate
         awaitQueueRoom();
         for (int i = 0; i < 100; i++)
         {
-            writer.offer(sessions, frame(next++), -1, 0); // room in the queue, but an overflow task still waits
+            writer.offer(sessions, 1, frame(next++), -1, 0); // room in the queue, but an overflow task still waits
         }
         secondGate.countDown();
         final CountDownLatch done = new CountDownLatch(1);
