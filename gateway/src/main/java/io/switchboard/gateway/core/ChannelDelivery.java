@@ -4,7 +4,10 @@ import io.switchboard.codecs.ChannelEventDecoder;
 import io.switchboard.codecs.ReactionBatchDecoder;
 import io.switchboard.codecs.TransientEventDecoder;
 import io.switchboard.gateway.GatewayMetrics;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +25,13 @@ final class ChannelDelivery
     private final FanOut fanOut;
     private final GatewayMetrics metrics;
     private final int selfNodeId;
+    private static final UnsafeBuffer TYPING = new UnsafeBuffer("typing".getBytes(StandardCharsets.US_ASCII));
+
+    // Views of the event being delivered: names pass from the host's bytes to the client frame without a String.
+    private final UnsafeBuffer channelName = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer user = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer messageId = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer event = new UnsafeBuffer(0, 0);
     private final List<String> emoji = new ArrayList<>();
     private long[] counts = new long[64];
 
@@ -44,8 +54,8 @@ final class ChannelDelivery
         final long seq = decoder.seq();
         final long epoch = decoder.epoch();
         final long timestampNs = decoder.timestampNs();
-        final String name = decoder.channel();
-        final LocalChannel channel = subscriptions.channel(name);
+        decoder.wrapChannel(channelName);
+        final LocalChannel channel = subscriptions.channel(channelName, 0, channelName.capacity());
         if (null == channel || 0 == channel.sessionCount())
         {
             return;
@@ -69,13 +79,13 @@ final class ChannelDelivery
         channel.seq = seq;
         channel.epoch = epoch;
 
-        final String user = decoder.user();
-        final String messageId = decoder.messageId();
+        decoder.wrapUser(user);
+        decoder.wrapMessageId(messageId);
         final int length = decoder.payloadLength();
         final byte[] payload = frames.scratch(length);
         decoder.getPayload(payload, 0, length);
         fanOut.send(channel.deliverySessions(), channel.sessionCount(),
-            frames.message(name, seq, epoch, messageId, user, timestampNs, payload, length), -1, timestampNs);
+            frames.message(channel.name, seq, epoch, messageId, user, timestampNs, payload, length), -1, timestampNs);
     }
 
     void onTransientEvent(final TransientEventDecoder decoder)
@@ -84,8 +94,8 @@ final class ChannelDelivery
         final long originSession = decoder.sessionId();
         final long timestampNs = decoder.timestampNs();
         final int ttlMs = decoder.ttlMs();
-        final String name = decoder.channel();
-        final LocalChannel channel = subscriptions.channel(name);
+        decoder.wrapChannel(channelName);
+        final LocalChannel channel = subscriptions.channel(channelName, 0, channelName.capacity());
         if (null == channel || 0 == channel.sessionCount())
         {
             return;
@@ -96,15 +106,15 @@ final class ChannelDelivery
             return;
         }
 
-        final String user = decoder.user();
-        final String event = decoder.eventName();
+        decoder.wrapUser(user);
+        decoder.wrapEventName(event);
         final int length = decoder.payloadLength();
         final byte[] payload = frames.scratch(length);
         decoder.getPayload(payload, 0, length);
         fanOut.send(channel.deliverySessions(), channel.sessionCount(),
-            "typing".equals(event) ?
-                frames.typing(name, user, timestampNs) :
-                frames.transientEvent(name, user, event, timestampNs, payload, length),
+            isTyping(event) ?
+                frames.typing(channel.name, user, timestampNs) :
+                frames.transientEvent(channel.name, user, event, timestampNs, payload, length),
             originNode == selfNodeId ? originSession : -1, 0);
     }
 
@@ -129,5 +139,10 @@ final class ChannelDelivery
             return;
         }
         fanOut.send(channel.deliverySessions(), channel.sessionCount(), frames.reactions(name, target, emoji, counts), -1, 0);
+    }
+
+    private static boolean isTyping(final DirectBuffer event)
+    {
+        return TYPING.equals(event);
     }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.gateway.core;
 
 import io.switchboard.engine.OutboundSink;
+import org.agrona.DirectBuffer;
 import org.agrona.collections.Hashing;
 import org.agrona.collections.Object2LongHashMap;
 import org.agrona.collections.Object2ObjectHashMap;
@@ -36,9 +37,7 @@ final class ChannelSubscriptions
     private static final long RETRY_NS = 1_000_000_000L;
     private static final long NO_RETRY_TIME = Long.MIN_VALUE;
 
-    // Open addressing: at tens of millions of channels a HashMap's entry object per channel is ~20 bytes and one more
-    // object for the collector to trace. Iterators are allocated (not Agrona's shared one) so walks can nest.
-    private final Map<String, LocalChannel> channels = new Object2ObjectHashMap<>(64, Hashing.DEFAULT_LOAD_FACTOR, false);
+    private final ChannelTable channels = new ChannelTable();
     // What only a channel in transit needs is kept here rather than in every LocalChannel (keyed by identity: a
     // channel dropped and made again under the same name is another key), so a settled channel costs nothing here.
     /** The correlation id of each channel's subscribe request in flight. */
@@ -85,6 +84,17 @@ final class ChannelSubscriptions
         return channels.get(name);
     }
 
+    /**
+     * @param buffer holding a channel name in UTF-8, as a host sent it.
+     * @param offset where the name starts.
+     * @param length its length in bytes.
+     * @return its local state, or null when no local session is subscribed.
+     */
+    LocalChannel channel(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return channels.get(buffer, offset, length);
+    }
+
     int channelCount()
     {
         return channels.size();
@@ -115,7 +125,7 @@ final class ChannelSubscriptions
                 return;
             }
             channel = new LocalChannel(name, host);
-            channels.put(name, channel);
+            channels.put(channel);
             requestSubscription(channel);
         }
         if (session.subscribed.add(name))
@@ -216,7 +226,7 @@ final class ChannelSubscriptions
         }
 
         // A refusal that retrying cannot fix (a bad name): nobody stays subscribed.
-        channels.remove(channel.name);
+        channels.remove(channel);
         retryAt.removeKey(channel);
         final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
         for (final SubscribeBatch batch : takeWaiting(channel))
@@ -237,11 +247,11 @@ final class ChannelSubscriptions
 
     void onHostLost(final int host)
     {
-        for (final LocalChannel channel : channels.values())
+        channels.forEach(channel ->
         {
             if (channel.host != host)
             {
-                continue;
+                return;
             }
             final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
             for (final SubscribeBatch batch : waiting.getOrDefault(channel, List.of()))
@@ -258,18 +268,18 @@ final class ChannelSubscriptions
                         "the channel's host was lost; the subscription resumes when it returns", null, channel.name);
                 }
             }
-        }
+        });
     }
 
     void onHostUp(final int host)
     {
-        for (final LocalChannel channel : channels.values())
+        channels.forEach(channel ->
         {
             if (channel.host == host && LocalChannel.UNAVAILABLE == channel.state)
             {
                 requestSubscription(channel);
             }
-        }
+        });
     }
 
     /**
@@ -279,13 +289,13 @@ final class ChannelSubscriptions
      */
     int onPlacementChanged()
     {
-        int moved = 0;
-        for (final LocalChannel channel : channels.values())
+        final int[] moved = { 0 };
+        channels.forEach(channel ->
         {
             final int owner = links.channelHostOf(channel.name);
             if (HostLinks.NO_HOST == owner || owner == channel.host)
             {
-                continue;
+                return;
             }
             if (LocalChannel.UNAVAILABLE != channel.state && links.isAvailable(channel.host))
             {
@@ -294,9 +304,9 @@ final class ChannelSubscriptions
             channel.host = owner;
             channel.markMoved();
             requestSubscription(channel);
-            moved++;
-        }
-        return moved;
+            moved[0]++;
+        });
+        return moved[0];
     }
 
     /**
@@ -442,7 +452,7 @@ final class ChannelSubscriptions
 
     private void drop(final LocalChannel channel)
     {
-        channels.remove(channel.name);
+        channels.remove(channel);
         subscribeIds.removeKey(channel);
         retryAt.removeKey(channel);
         for (final SubscribeBatch batch : takeWaiting(channel))

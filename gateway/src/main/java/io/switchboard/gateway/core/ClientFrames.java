@@ -8,6 +8,7 @@ import io.switchboard.codecs.BooleanType;
 import io.switchboard.codecs.HistoryResponseDecoder;
 import io.switchboard.gateway.json.JsonPayloads;
 import io.switchboard.gateway.json.JsonWriter;
+import org.agrona.DirectBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -150,8 +151,8 @@ public final class ClientFrames
      * @param channel     the channel.
      * @param seq         its seq.
      * @param epoch       the channel's epoch.
-     * @param messageId   the message id.
-     * @param user        the publisher.
+     * @param messageId   the message id in UTF-8, the whole buffer (a view of the host's event).
+     * @param user        the publisher, likewise.
      * @param timestampNs publish time.
      * @param payload     holding the payload.
      * @param length      of the payload.
@@ -161,8 +162,8 @@ public final class ClientFrames
         final String channel,
         final long seq,
         final long epoch,
-        final String messageId,
-        final String user,
+        final DirectBuffer messageId,
+        final DirectBuffer user,
         final long timestampNs,
         final byte[] payload,
         final int length)
@@ -171,8 +172,8 @@ public final class ClientFrames
             .field("channel", channel)
             .field("seq", seq)
             .field("epoch", epoch)
-            .field("id", messageId)
-            .field("user", user)
+            .field("id", messageId, 0, messageId.capacity())
+            .field("user", user, 0, user.capacity())
             .field("ts", timestampNs / 1_000_000L)
             .name("data");
         writeData(payload, length);
@@ -181,20 +182,21 @@ public final class ClientFrames
 
     /**
      * @param channel     the channel.
-     * @param user        who is typing.
+     * @param user        who is typing, in UTF-8: the whole buffer.
      * @param timestampNs when.
      * @return the typing frame.
      */
-    public ByteBuf typing(final String channel, final String user, final long timestampNs)
+    public ByteBuf typing(final String channel, final DirectBuffer user, final long timestampNs)
     {
-        start(96, "typing").field("channel", channel).field("user", user).field("ts", timestampNs / 1_000_000L);
+        start(96, "typing").field("channel", channel).field("user", user, 0, user.capacity())
+            .field("ts", timestampNs / 1_000_000L);
         return end();
     }
 
     /**
      * @param channel     the channel.
-     * @param user        the sender.
-     * @param event       the event name.
+     * @param user        the sender, in UTF-8: the whole buffer.
+     * @param event       the event name, likewise.
      * @param timestampNs when.
      * @param payload     holding the payload.
      * @param length      of the payload.
@@ -202,16 +204,16 @@ public final class ClientFrames
      */
     public ByteBuf transientEvent(
         final String channel,
-        final String user,
-        final String event,
+        final DirectBuffer user,
+        final DirectBuffer event,
         final long timestampNs,
         final byte[] payload,
         final int length)
     {
         start(128 + length, "transient")
             .field("channel", channel)
-            .field("user", user)
-            .field("event", event)
+            .field("user", user, 0, user.capacity())
+            .field("event", event, 0, event.capacity())
             .field("ts", timestampNs / 1_000_000L)
             .name("data");
         writeData(payload, length);

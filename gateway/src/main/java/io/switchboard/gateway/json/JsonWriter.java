@@ -1,6 +1,7 @@
 package io.switchboard.gateway.json;
 
 import io.netty.buffer.ByteBuf;
+import org.agrona.DirectBuffer;
 
 /**
  * Writes one JSON text straight into a {@link ByteBuf} as UTF-8, so a client frame is encoded once, in place, with
@@ -107,6 +108,59 @@ public final class JsonWriter
     }
 
     /**
+     * A string from UTF-8 bytes, escaped as {@link #value(String)} escapes, without making a {@code String}: the
+     * text passes through as it is, except that a byte not part of well-formed UTF-8 becomes U+FFFD, so the frame
+     * is valid UTF-8 whatever a host sent.
+     *
+     * @param utf8   holding the string.
+     * @param offset where it starts.
+     * @param length its length in bytes.
+     * @return this.
+     */
+    public JsonWriter value(final DirectBuffer utf8, final int offset, final int length)
+    {
+        beforeValue();
+        out.writeByte('"');
+        final int end = offset + length;
+        int i = offset;
+        while (i < end)
+        {
+            final int b = utf8.getByte(i) & 0xff;
+            if (b < 0x80)
+            {
+                if (b == '"' || b == '\\')
+                {
+                    out.writeByte('\\').writeByte(b);
+                }
+                else if (b < 0x20)
+                {
+                    writeControl((char)b);
+                }
+                else
+                {
+                    out.writeByte(b);
+                }
+                i++;
+                continue;
+            }
+            final int sequence = Utf8.sequenceLength(utf8, i, end);
+            if (0 == sequence)
+            {
+                out.writeByte(0xef).writeByte(0xbf).writeByte(0xbd);
+                i++;
+                continue;
+            }
+            for (int k = 0; k < sequence; k++)
+            {
+                out.writeByte(utf8.getByte(i + k));
+            }
+            i += sequence;
+        }
+        out.writeByte('"');
+        return this;
+    }
+
+    /**
      * @param value a number.
      * @return this.
      */
@@ -193,6 +247,20 @@ public final class JsonWriter
     public JsonWriter field(final String name, final String value)
     {
         return name(name).value(value);
+    }
+
+    /**
+     * Convenience: a string member whose value is UTF-8 in a buffer, as a host sent it.
+     *
+     * @param name   member.
+     * @param utf8   holding the value.
+     * @param offset where the value starts.
+     * @param length its length in bytes.
+     * @return this.
+     */
+    public JsonWriter field(final String name, final DirectBuffer utf8, final int offset, final int length)
+    {
+        return name(name).value(utf8, offset, length);
     }
 
     /** Convenience: a number member. @param name member. @param value number. @return this. */

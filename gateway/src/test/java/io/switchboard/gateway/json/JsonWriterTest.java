@@ -3,12 +3,18 @@ package io.switchboard.gateway.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.switchboard.gateway.support.Texts;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
 
 class JsonWriterTest
 {
@@ -111,5 +117,54 @@ class JsonWriterTest
             }
         }
         return false;
+    }
+
+    @Test
+    void shouldWriteUtf8BytesExactlyAsTheSameTextFromAString()
+    {
+        qt().withExamples(2000).forAll(Texts.wellFormed(30)).checkAssert(text ->
+        {
+            final ByteBuf fromString = Unpooled.buffer();
+            final ByteBuf fromBytes = Unpooled.buffer();
+            final byte[] utf8 = ("<" + text + ">").getBytes(StandardCharsets.UTF_8);
+            new JsonWriter().wrap(fromString).startObject().field("t", text).endObject();
+            new JsonWriter().wrap(fromBytes).startObject()
+                .field("t", new UnsafeBuffer(utf8), 1, utf8.length - 2).endObject();
+            assertThat(ByteBufUtil.getBytes(fromBytes)).isEqualTo(ByteBufUtil.getBytes(fromString));
+        });
+    }
+
+    @Test
+    void shouldReplaceBytesThatAreNotUtf8AndStayValidJson() throws Exception
+    {
+        final byte[][] broken = {
+            { (byte)0x80 },                                     // a continuation byte alone
+            { (byte)0xE2, (byte)0x82 },                         // a sequence cut short
+            { (byte)0xC0, (byte)0xAF },                         // overlong '/'
+            { (byte)0xE0, (byte)0x80, (byte)0xAF },             // overlong again
+            { (byte)0xED, (byte)0xA0, (byte)0x80 },             // a surrogate
+            { (byte)0xF4, (byte)0x90, (byte)0x80, (byte)0x80 }, // past U+10FFFF
+            { (byte)0xF5, (byte)0x80 },
+            { (byte)0xFF },
+        };
+        for (final byte[] bad : broken)
+        {
+            final byte[] text = new byte[bad.length + 4];
+            text[0] = 'a';
+            text[1] = '"';
+            System.arraycopy(bad, 0, text, 2, bad.length);
+            text[bad.length + 2] = '\\';
+            text[bad.length + 3] = 'z';
+            final ByteBuf out = Unpooled.buffer();
+            new JsonWriter().wrap(out).startObject().field("t", new UnsafeBuffer(text), 0, text.length).endObject();
+
+            final byte[] json = ByteBufUtil.getBytes(out);
+            // Strict decoding: throws if the writer let a malformed byte through.
+            final String decoded = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(json)).toString();
+            final String value = mapper.readTree(decoded).path("t").asText();
+            assertThat(value).startsWith("a\"").endsWith("\\z").contains("\uFFFD");
+            assertThat(value.length()).isBetween(5, bad.length + 4);
+        }
     }
 }
