@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,6 +35,8 @@ final class ChannelSubscriptions
 {
     private static final long RETRY_NS = 1_000_000_000L;
     private static final long NO_RETRY_TIME = Long.MIN_VALUE;
+    /** A side table emptied after it grew past this many slots gives its memory back. */
+    private static final int COMPACT_ABOVE_CAPACITY = 4096;
 
     private final ChannelTable channels = new ChannelTable();
     // What only a channel in transit needs is kept here rather than in every LocalChannel (keyed by identity: a
@@ -47,14 +48,15 @@ final class ChannelSubscriptions
     private final Object2LongHashMap<LocalChannel> retryAt =
         new Object2LongHashMap<>(64, Hashing.DEFAULT_LOAD_FACTOR, NO_RETRY_TIME);
     /** The subscribe batches waiting for a channel's answer. */
-    private final Map<LocalChannel, List<SubscribeBatch>> waiting =
+    private final Object2ObjectHashMap<LocalChannel, List<SubscribeBatch>> waiting =
         new Object2ObjectHashMap<>(64, Hashing.DEFAULT_LOAD_FACTOR, false);
     private final HostLinks links;
     private final HostSender sender;
     private final PendingRequests pending;
     private final ClientFrames frames;
     private final Errors errors;
-    private final ArrayDeque<LocalChannel> subscribeQueue = new ArrayDeque<>();
+    private ArrayDeque<LocalChannel> subscribeQueue = new ArrayDeque<>();
+    private int subscribeQueuePeak;
     private ArrayList<LocalChannel> toRetry = new ArrayList<>();
     private ArrayList<LocalChannel> retrySpare = new ArrayList<>();
     private final int maxSubscribesInFlight;
@@ -227,7 +229,7 @@ final class ChannelSubscriptions
 
         // A refusal that retrying cannot fix (a bad name): nobody stays subscribed.
         channels.remove(channel);
-        retryAt.removeKey(channel);
+        forgetRetry(channel);
         final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
         for (final SubscribeBatch batch : takeWaiting(channel))
         {
@@ -336,7 +338,13 @@ final class ChannelSubscriptions
                 markUnavailable(channel);
             }
         }
+        final int walked = walking.size();
         walking.clear();
+        if (walked > COMPACT_ABOVE_CAPACITY && toRetry.size() < COMPACT_ABOVE_CAPACITY)
+        {
+            // After a lost host the list held every one of its channels: give that memory back once it is over.
+            walking.trimToSize();
+        }
         retrySpare = walking;
         pumpSubscriptions();
     }
@@ -350,7 +358,7 @@ final class ChannelSubscriptions
         }
         channel.state = LocalChannel.SUBSCRIBING;
         subscribeIds.removeKey(channel);
-        retryAt.removeKey(channel);
+        forgetRetry(channel);
         if (pending.inFlight(PendingRequests.SUBSCRIBE) >= maxSubscribesInFlight || !subscribeQueue.isEmpty())
         {
             // A burst (thousands of sessions, or one session with thousands of channels) waits here in order
@@ -369,6 +377,12 @@ final class ChannelSubscriptions
         while (!subscribeQueue.isEmpty() && pending.inFlight(PendingRequests.SUBSCRIBE) < maxSubscribesInFlight)
         {
             final LocalChannel channel = subscribeQueue.pollFirst();
+            if (subscribeQueue.isEmpty() && subscribeQueuePeak > COMPACT_ABOVE_CAPACITY)
+            {
+                // The queue's array stays at its peak (millions during a burst) unless replaced.
+                subscribeQueue = new ArrayDeque<>();
+                subscribeQueuePeak = 0;
+            }
             channel.queuedToSubscribe(false);
             if (channels.get(channel.name) != channel || LocalChannel.SUBSCRIBING != channel.state ||
                 subscribeIds.containsKey(channel))
@@ -427,6 +441,7 @@ final class ChannelSubscriptions
             {
                 subscribeQueue.addLast(channel);
             }
+            subscribeQueuePeak = Math.max(subscribeQueuePeak, subscribeQueue.size());
         }
     }
 
@@ -454,7 +469,7 @@ final class ChannelSubscriptions
     {
         channels.remove(channel);
         subscribeIds.removeKey(channel);
-        retryAt.removeKey(channel);
+        forgetRetry(channel);
         for (final SubscribeBatch batch : takeWaiting(channel))
         {
             batch.cancelled(frames);
@@ -471,6 +486,25 @@ final class ChannelSubscriptions
     private List<SubscribeBatch> takeWaiting(final LocalChannel channel)
     {
         final List<SubscribeBatch> taken = waiting.remove(channel);
-        return null == taken ? List.of() : taken;
+        if (null == taken)
+        {
+            return List.of();
+        }
+        if (waiting.isEmpty() && waiting.capacity() > COMPACT_ABOVE_CAPACITY)
+        {
+            // A burst of subscriptions (or a lost host) can leave millions waiting at once; a table sized for that
+            // would otherwise stay at its peak for the gateway's life.
+            waiting.compact();
+        }
+        return taken;
+    }
+
+    private void forgetRetry(final LocalChannel channel)
+    {
+        if (NO_RETRY_TIME != retryAt.removeKey(channel) && retryAt.isEmpty() &&
+            retryAt.capacity() > COMPACT_ABOVE_CAPACITY)
+        {
+            retryAt.compact();
+        }
     }
 }
