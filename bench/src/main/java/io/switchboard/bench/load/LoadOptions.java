@@ -20,8 +20,10 @@ import java.time.format.DateTimeFormatter;
  *   --connect-inflight  handshakes in flight while connecting (default 256)
  *   --target URL        an external server, e.g. http://127.0.0.1:8080 (with --api-key K); default: start one
  *   --api-key K         API key of the external server
- *   --server-heap S     heap flags of the server JVM the run starts (default "-Xms2g -Xmx2g")
- *   --server-opts S     more JVM flags for it (e.g. -XX:StartFlightRecording=filename=x.jfr)
+ *   --layout L          all-in-one (default): one server JVM with every role over Aeron IPC; split: a channel +
+ *                       presence host JVM and a gateway + API JVM over Aeron UDP on loopback, memory per role
+ *   --server-heap S     heap flags of each server JVM the run starts (default "-Xms2g -Xmx2g")
+ *   --server-opts S     more JVM flags for each (e.g. -XX:StartFlightRecording=filename=x.jfr)
  *   --out DIR           results directory (default bench/results/SCENARIO-TIMESTAMP)
  * </pre>
  * Not thread-safe: built once before the run.
@@ -42,6 +44,7 @@ final class LoadOptions
     int connectInflight = 256;
     String target;
     String apiKey;
+    String layout = ServerUnderTest.ALL_IN_ONE;
     String serverHeap = "-Xms2g -Xmx2g";
     String serverOpts = "";
     String protocol = "switchboard";
@@ -73,11 +76,21 @@ final class LoadOptions
                 case "--connect-inflight" -> options.connectInflight = Integer.parseInt(value);
                 case "--target" -> options.target = value;
                 case "--api-key" -> options.apiKey = value;
+                case "--layout" -> options.layout = value;
                 case "--server-heap" -> options.serverHeap = value;
                 case "--server-opts" -> options.serverOpts = value;
                 case "--out" -> options.out = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i - 1]);
             }
+        }
+        if (!ServerUnderTest.ALL_IN_ONE.equals(options.layout) && !ServerUnderTest.SPLIT.equals(options.layout))
+        {
+            throw new IllegalArgumentException("--layout must be " + ServerUnderTest.ALL_IN_ONE + " or " +
+                ServerUnderTest.SPLIT + ": '" + options.layout + "'");
+        }
+        if (ServerUnderTest.SPLIT.equals(options.layout) && null != options.target)
+        {
+            throw new IllegalArgumentException("--layout split starts its own two processes: not with --target");
         }
         return options;
     }

@@ -95,21 +95,24 @@ public final class LoadScenario
         final Workload workload = workload(options);
         final boolean memory = "connections".equals(options.scenario) || "density".equals(options.scenario);
         final String loadBefore = loadAverage();
+        final String layout = nats ? "nats" : null != options.target ? "external" : options.layout;
         System.out.printf("load: scenario %s against %s: %d connections, %d channels, %d offered/s, %d B payload, " +
-            "warmup %d s, duration %d s; load average %s%n", options.scenario, nats ? "nats" : "switchboard",
+            "warmup %d s, duration %d s; load average %s%n", options.scenario,
+            nats ? "nats" : "switchboard (" + layout + ")",
             options.connections, distinctChannels(workload), options.rate, options.payloadBytes, options.warmupS,
             options.durationS, loadBefore);
 
         final ServerUnderTest server = nats ? ServerUnderTest.startNats(dir) :
             null != options.target ? ServerUnderTest.external(options.target, options.apiKey) :
-            ServerUnderTest.startSwitchboard(options.serverHeap, options.serverOpts, dir);
+            ServerUnderTest.startSwitchboard(options.layout, options.serverHeap, options.serverOpts, dir);
+        System.out.println("load: server: " + server.description);
         final LoadStats stats = new LoadStats();
         final Map<String, Object> summary = new LinkedHashMap<>();
         try
         {
             final Wire wire = nats ? new NatsWire(server.wsUrl) :
                 new SwitchboardWire(server.wsUrl, Tokens.fetch(server.httpUrl, server.apiKey, workload.users));
-            final long[] before = memory ? ServerMemory.measure(server) : null;
+            final Map<String, ServerMemory.Sample> before = memory ? ServerMemory.measure(server) : null;
             try (LoadClients clients = new LoadClients(
                 options.threads, options.sources, options.connectInflight, wire, stats))
             {
@@ -136,7 +139,11 @@ public final class LoadScenario
                 summary.put("connect_per_s", LoadReport.round(stats.ready.get() / connectS));
                 if (memory)
                 {
-                    memoryFigures(summary, server, before, options, workload);
+                    final long subscriptions = workload.users.values().stream().mapToLong(List::size).sum();
+                    final Map<String, Object> memoryFigures = ServerMemory.figures(
+                        before, ServerMemory.measure(server), options.connections, subscriptions);
+                    System.out.println("load: server memory " + memoryFigures);
+                    summary.put("memory", memoryFigures);
                 }
                 publish(options, workload, clients, stats, server, summary);
             }
@@ -158,6 +165,7 @@ public final class LoadScenario
             }
             summary.put("scenario", options.scenario);
             summary.put("server", server.description);
+            summary.put("layout", layout);
             summary.put("connections", options.connections);
             summary.put("channels", distinctChannels(workload));
             summary.put("payload_bytes", options.payloadBytes);
@@ -285,27 +293,6 @@ public final class LoadScenario
         Thread.sleep(2_000);
         System.out.println("load: " + clients.clients().size() + " users each watch " + workload.watch + " others");
         return presence;
-    }
-
-    private static void memoryFigures(final Map<String, Object> summary, final ServerUnderTest server,
-        final long[] before, final LoadOptions options, final Workload workload)
-    {
-        final long[] after = ServerMemory.measure(server);
-        final long subscriptions = workload.users.values().stream().mapToLong(List::size).sum();
-        final Map<String, Object> memory = new LinkedHashMap<>();
-        memory.put("rss_before_bytes", before[0]);
-        memory.put("rss_after_bytes", after[0]);
-        memory.put("heap_used_before_bytes", before[1]);
-        memory.put("heap_used_after_bytes", after[1]);
-        memory.put("rss_per_connection_bytes", LoadReport.round((after[0] - before[0]) / (double)options.connections));
-        memory.put("heap_per_connection_bytes",
-            LoadReport.round((after[1] - before[1]) / (double)options.connections));
-        memory.put("subscribed_channels", subscriptions);
-        memory.put("rss_per_subscribed_channel_bytes", LoadReport.round((after[0] - before[0]) / (double)subscriptions));
-        memory.put("heap_per_subscribed_channel_bytes",
-            LoadReport.round((after[1] - before[1]) / (double)subscriptions));
-        System.out.println("load: server memory " + memory);
-        summary.put("memory", memory);
     }
 
     private static Map<String, Object> perHour(final Recorder[] buckets, final LoadOptions options)

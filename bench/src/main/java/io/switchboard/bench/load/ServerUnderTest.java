@@ -1,6 +1,8 @@
 package io.switchboard.bench.load;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,27 +10,32 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A server the run starts as its own process: Switchboard all-in-one ({@code java -jar server/target/switchboard.jar
- * run}) with its own heap flags, or NATS ({@code nats-server -c}) with WebSocket on loopback. Its output goes to a
- * log in the results directory. Also reads the process's resident memory.
+ * The server the run loads: Switchboard started by the run from {@code server/target/switchboard.jar} with its own
+ * heap flags, as one all-in-one process or as the split layout's channel host and gateway ({@link SplitLayout}); NATS
+ * ({@code nats-server -c}) with WebSocket on loopback; or an external server, of which nothing is started. Each
+ * started process logs to a file in the results directory; CPU time is the sum over them.
  * <p>
  * Thread-safety: driven by the scenario's thread.
  */
 final class ServerUnderTest implements AutoCloseable
 {
-    private final Process process;
+    /** {@code --layout all-in-one}: every role in one JVM over Aeron IPC. */
+    static final String ALL_IN_ONE = "all-in-one";
+    /** {@code --layout split}: a channel + presence host process and a gateway + API process over Aeron UDP. */
+    static final String SPLIT = "split";
+
+    final List<ServerProcess> processes;
     final String httpUrl;
     final String wsUrl;
     final String apiKey;
     final String description;
 
-    private ServerUnderTest(final Process process, final String httpUrl, final String wsUrl, final String apiKey,
+    ServerUnderTest(final List<ServerProcess> processes, final String httpUrl, final String wsUrl, final String apiKey,
         final String description)
     {
-        this.process = process;
+        this.processes = List.copyOf(processes);
         this.httpUrl = httpUrl;
         this.wsUrl = wsUrl;
         this.apiKey = apiKey;
@@ -41,30 +48,36 @@ final class ServerUnderTest implements AutoCloseable
     static ServerUnderTest external(final String httpUrl, final String apiKey)
     {
         final String base = httpUrl.endsWith("/") ? httpUrl.substring(0, httpUrl.length() - 1) : httpUrl;
-        return new ServerUnderTest(null, base, base.replaceFirst("^http", "ws") + "/ws", apiKey, "external " + base);
+        return new ServerUnderTest(List.of(), base, base.replaceFirst("^http", "ws") + "/ws", apiKey,
+            "external " + base);
     }
 
-    static ServerUnderTest startSwitchboard(final String heap, final String opts, final Path dir)
+    /**
+     * @param layout {@link #ALL_IN_ONE} or {@link #SPLIT}.
+     * @param heap   heap flags of each server JVM.
+     * @param opts   more JVM flags of each.
+     * @param dir    results directory, for the logs.
+     * @return the started server, ready for clients.
+     */
+    static ServerUnderTest startSwitchboard(final String layout, final String heap, final String opts, final Path dir)
+        throws IOException, InterruptedException
+    {
+        return SPLIT.equals(layout) ? SplitLayout.start(heap, opts, dir) : startAllInOne(heap, opts, dir);
+    }
+
+    private static ServerUnderTest startAllInOne(final String heap, final String opts, final Path dir)
         throws IOException, InterruptedException
     {
         final int port = freePort();
         final String apiKey = "bench-" + UUID.randomUUID();
-        final List<String> command = new ArrayList<>(List.of("java",
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-opens", "java.base/java.util.zip=ALL-UNNAMED"));
-        command.addAll(split(heap));
-        command.add("-XX:+UseG1GC");
-        command.addAll(split(opts));
-        command.addAll(List.of("-jar", serverJar(), "run", "--port", Integer.toString(port),
-            "--api-key", apiKey));
+        final List<String> command = switchboardCommand(heap, opts);
+        command.addAll(List.of("--port", Integer.toString(port), "--api-key", apiKey));
         System.out.println("load: server: " + String.join(" ", command).replace(apiKey, "<key>"));
-        final Path log = dir.resolve("server.log");
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(log.toFile()).start();
-        final String base = "http://127.0.0.1:" + port;
-        final ServerUnderTest server = new ServerUnderTest(process, base, "ws://127.0.0.1:" + port + "/ws", apiKey,
+        final ServerProcess process = ServerProcess.start("server", command, dir.resolve("server.log"));
+        final ServerUnderTest server = new ServerUnderTest(List.of(process), "http://127.0.0.1:" + port,
+            "ws://127.0.0.1:" + port + "/ws", apiKey,
             "switchboard all-in-one, pid " + process.pid() + ", " + heap + " " + opts);
-        server.awaitLog(log, "switchboard: gateway at", 60_000);
+        process.awaitLog("switchboard: gateway at", 60_000);
         return server;
     }
 
@@ -79,106 +92,68 @@ final class ServerUnderTest implements AutoCloseable
             "http: \"127.0.0.1:" + httpPort + "\"\n" +
             "max_payload: 1048576\n" +
             "websocket { host: \"127.0.0.1\"; port: " + wsPort + "; no_tls: true }\n");
-        final Path log = dir.resolve("nats.log");
-        final Process process = new ProcessBuilder("nats-server", "-c", config.toString())
-            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        final ServerUnderTest server = new ServerUnderTest(process, "http://127.0.0.1:" + httpPort,
+        final ServerProcess process = ServerProcess.start("nats", List.of("nats-server", "-c", config.toString()),
+            dir.resolve("nats.log"));
+        final ServerUnderTest server = new ServerUnderTest(List.of(process), "http://127.0.0.1:" + httpPort,
             "ws://127.0.0.1:" + wsPort + "/", null, "nats-server pid " + process.pid() + " (" + config + ")");
-        server.awaitLog(log, "Server is ready", 30_000);
+        process.awaitLog("Server is ready", 30_000);
         return server;
     }
 
     /**
-     * @return resident set size of the server process in bytes, or -1 when not known.
-     */
-    long rssBytes()
-    {
-        if (null == process)
-        {
-            return -1;
-        }
-        try
-        {
-            for (final String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")))
-            {
-                if (line.startsWith("VmRSS:"))
-                {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        }
-        catch (final IOException | NumberFormatException ignore)
-        {
-            // the process is gone
-        }
-        return -1;
-    }
-
-    /**
-     * @return CPU seconds (user + system) the server process used so far, or -1 when not known.
+     * @return CPU seconds (user + system) the server's processes used so far, or -1 when not known.
      */
     double cpuSeconds()
     {
-        if (null == process)
+        double seconds = processes.isEmpty() ? -1 : 0;
+        for (final ServerProcess process : processes)
         {
-            return -1;
+            final double used = process.cpuSeconds();
+            if (used < 0)
+            {
+                return -1;
+            }
+            seconds += used;
         }
-        try
-        {
-            final String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return -1;
-        }
-    }
-
-    /**
-     * @return the server's pid, or -1 for an external one.
-     */
-    long pid()
-    {
-        return null == process ? -1 : process.pid();
+        return seconds;
     }
 
     boolean isAlive()
     {
-        return null == process || process.isAlive();
+        return processes.stream().allMatch(ServerProcess::isAlive);
     }
 
+    /**
+     * Stop every process the run started, the last started (the gateway of the split layout) first.
+     */
     public void close() throws InterruptedException
     {
-        if (null != process && process.isAlive())
+        for (int i = processes.size() - 1; i >= 0; i--)
         {
-            process.destroy();
-            if (!process.waitFor(15, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
+            processes.get(i).stop();
+        }
+        for (int i = processes.size() - 1; i >= 0; i--)
+        {
+            processes.get(i).awaitStopped();
         }
     }
 
-    private void awaitLog(final Path log, final String text, final long timeoutMs)
-        throws IOException, InterruptedException
+    /**
+     * @param heap heap flags.
+     * @param opts more JVM flags.
+     * @return {@code java <Agrona flags> <heap> -XX:+UseG1GC <opts> -jar server/target/switchboard.jar run}, to add
+     * the node's options to.
+     */
+    static List<String> switchboardCommand(final String heap, final String opts)
     {
-        final long deadline = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < deadline)
-        {
-            if (Files.exists(log) && Files.readString(log).contains(text))
-            {
-                return;
-            }
-            if (!process.isAlive())
-            {
-                throw new IllegalStateException("server exited with " + process.exitValue() + " (log: " + log + ")");
-            }
-            Thread.sleep(100);
-        }
-        process.destroyForcibly();
-        throw new IllegalStateException("server did not print '" + text + "' in " + timeoutMs + " ms (log: " + log + ")");
+        final List<String> command = new ArrayList<>(List.of("java",
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-opens", "java.base/java.util.zip=ALL-UNNAMED"));
+        command.addAll(split(heap));
+        command.add("-XX:+UseG1GC");
+        command.addAll(split(opts));
+        command.addAll(List.of("-jar", serverJar(), "run"));
+        return command;
     }
 
     private static String serverJar()
@@ -194,9 +169,17 @@ final class ServerUnderTest implements AutoCloseable
         throw new IllegalStateException("server/target/switchboard.jar is missing: build the server module first");
     }
 
-    private static int freePort() throws IOException
+    static int freePort() throws IOException
     {
         try (ServerSocket socket = new ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    static int freeUdpPort() throws IOException
+    {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
         {
             return socket.getLocalPort();
         }
