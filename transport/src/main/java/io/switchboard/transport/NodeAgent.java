@@ -182,7 +182,7 @@ public final class NodeAgent implements Agent, ControlledFragmentHandler
         {
             nextTickNs = nowNs + tickIntervalNs;
             // Checked every tick, not every heartbeat, so a loss is declared within timeout + 10 ms of silence.
-            work += peers.checkLiveness(nowNs);
+            work += peers.checkLiveness(nowNs, subscription);
             for (final Runnable ticker : tickers)
             {
                 ticker.run();
@@ -208,7 +208,7 @@ public final class NodeAgent implements Agent, ControlledFragmentHandler
         if (NodeHeartbeatDecoder.TEMPLATE_ID == templateId)
         {
             heartbeatDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-            peers.onHeartbeat(heartbeatDecoder, nowNs);
+            peers.onHeartbeat(heartbeatDecoder, header.sessionId(), header.position(), nowNs);
             return Action.CONTINUE;
         }
 

@@ -20,6 +20,10 @@ public final class Peer
     Publication publication;
     long incarnation;
     long lastSeenNs;
+    /** Aeron session id of the image this peer's messages arrive on here, learned from its heartbeats; 0 unknown. */
+    int imageSessionId;
+    /** Position of that image after the newest message known to have come from the peer. */
+    long imagePosition;
     boolean alive;
     boolean lost;
     boolean member;

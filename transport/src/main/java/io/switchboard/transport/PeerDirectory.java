@@ -3,12 +3,15 @@ package io.switchboard.transport;
 import io.aeron.Aeron;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
+import io.aeron.Image;
 import io.aeron.Publication;
+import io.aeron.Subscription;
 import io.switchboard.codecs.NodeHeartbeatDecoder;
 import io.switchboard.engine.OutboundSink;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,11 @@ public final class PeerDirectory implements OutboundSink, AutoCloseable
     /** Written and read by the agent thread only. */
     private boolean selfRefused;
     private final List<Peer> lostScratch = new ArrayList<>();
+    private final Int2ObjectHashMap<Peer> peersByImage = new Int2ObjectHashMap<>();
+    /** Images more than one peer's heartbeats arrived on (peers sharing a driver's publication): no one's progress. */
+    private final IntHashSet sharedImages = new IntHashSet();
+    private final Consumer<Image> imageProgress = this::onImageProgress;
+    private long livenessNowNs;
     private volatile Int2ObjectHashMap<Publication> publications = new Int2ObjectHashMap<>();
 
     PeerDirectory(
@@ -79,15 +87,20 @@ public final class PeerDirectory implements OutboundSink, AutoCloseable
     /**
      * Record a heartbeat; a new peer gets a publication, a returning or restarted one is announced.
      *
-     * @param heartbeat decoder wrapped over the message, var-data not yet read.
-     * @param nowNs     {@link System#nanoTime()}.
+     * @param heartbeat      decoder wrapped over the message, var-data not yet read.
+     * @param imageSessionId Aeron session id of the image it arrived on: the peer's other messages arrive there too.
+     * @param imagePosition  position of that image just after the heartbeat.
+     * @param nowNs          {@link System#nanoTime()}.
      */
-    void onHeartbeat(final NodeHeartbeatDecoder heartbeat, final long nowNs)
+    void onHeartbeat(
+        final NodeHeartbeatDecoder heartbeat, final int imageSessionId, final long imagePosition, final long nowNs)
     {
         counters.heartbeatsReceived.increment();
         final int nodeId = heartbeat.nodeId();
         if (nodeId == context.nodeId())
         {
+            // This node's own messages to itself arrive here too; a peer attached to the same driver shares it.
+            sharedImages.add(imageSessionId);
             heartbeat.sbeSkip();
             return;
         }
@@ -106,6 +119,22 @@ public final class PeerDirectory implements OutboundSink, AutoCloseable
         peer.roles = Role.decode(heartbeat.roles());
         peer.incarnation = incarnation;
         peer.lastSeenNs = nowNs;
+        if (peer.imageSessionId != imageSessionId)
+        {
+            if (peersByImage.get(peer.imageSessionId) == peer)
+            {
+                peersByImage.remove(peer.imageSessionId);
+            }
+            final Peer other = peersByImage.put(imageSessionId, peer);
+            if (null != other && other != peer && other.imageSessionId == imageSessionId)
+            {
+                // Nodes attached to one media driver send to a node through one shared publication, so progress
+                // on this image tells nothing about either: only their heartbeats count.
+                sharedImages.add(imageSessionId);
+            }
+            peer.imageSessionId = imageSessionId;
+        }
+        peer.imagePosition = imagePosition;
         peer.name = heartbeat.nodeName();
         peer.region = heartbeat.region();
         final String channel = heartbeat.endpoint();
@@ -187,13 +216,19 @@ public final class PeerDirectory implements OutboundSink, AutoCloseable
     }
 
     /**
-     * Declare peers lost that have been silent past the timeout.
+     * Declare peers lost that have been silent past the timeout. Any message from a peer is a sign of life, not only
+     * its heartbeats: a receiver working through a backlog from a busy peer (a burst of subscriptions, say) reads
+     * that peer's heartbeats late, behind the data, and would otherwise declare the very peer it is busy with lost.
+     * The progress of each peer's image since the last check tells that without a look-up per message.
      *
-     * @param nowNs {@link System#nanoTime()}.
+     * @param nowNs   {@link System#nanoTime()}.
+     * @param inbound the node's inbound subscription, where the peers' images are.
      * @return peers lost by this call.
      */
-    int checkLiveness(final long nowNs)
+    int checkLiveness(final long nowNs, final Subscription inbound)
     {
+        livenessNowNs = nowNs;
+        inbound.forEachImage(imageProgress);
         final long timeoutNs = context.peerTimeoutMs() * 1_000_000L;
         lostScratch.clear();
         for (final Peer peer : peers.values())
@@ -212,6 +247,21 @@ public final class PeerDirectory implements OutboundSink, AutoCloseable
             listener.onPeerLost(peer);
         }
         return lostScratch.size();
+    }
+
+    private void onImageProgress(final Image image)
+    {
+        final Peer peer = peersByImage.get(image.sessionId());
+        if (null != peer && !sharedImages.contains(image.sessionId()))
+        {
+            // Read past the peer's last heartbeat: something newer than it came from the peer.
+            final long position = image.position();
+            if (position > peer.imagePosition)
+            {
+                peer.lastSeenNs = livenessNowNs;
+                peer.imagePosition = position;
+            }
+        }
     }
 
     /**
