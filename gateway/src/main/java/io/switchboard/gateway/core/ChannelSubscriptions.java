@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The gateway's channels: one subscription per channel at its host however many local sessions want it, and the
@@ -34,6 +35,8 @@ import java.util.Set;
 final class ChannelSubscriptions
 {
     private static final long RETRY_NS = 1_000_000_000L;
+    /** Channels of a lost host reported per command on the core's thread. */
+    static final int LOSS_BATCH = 4096;
     private static final long NO_RETRY_TIME = Long.MIN_VALUE;
     /** A side table emptied after it grew past this many slots gives its memory back. */
     private static final int COMPACT_ABOVE_CAPACITY = 4096;
@@ -60,6 +63,9 @@ final class ChannelSubscriptions
     private ArrayList<LocalChannel> toRetry = new ArrayList<>();
     private ArrayList<LocalChannel> retrySpare = new ArrayList<>();
     private final int maxSubscribesInFlight;
+    private final Predicate<Runnable> later;
+    private final ArrayDeque<LossSweep> lossSweeps = new ArrayDeque<>();
+    private boolean lossSweepStalled;
 
     ChannelSubscriptions(
         final HostLinks links,
@@ -67,8 +73,10 @@ final class ChannelSubscriptions
         final PendingRequests pending,
         final ClientFrames frames,
         final Errors errors,
-        final int maxSubscribesInFlight)
+        final int maxSubscribesInFlight,
+        final Predicate<Runnable> later)
     {
+        this.later = later;
         this.maxSubscribesInFlight = maxSubscribesInFlight;
         this.links = links;
         this.sender = sender;
@@ -247,30 +255,94 @@ final class ChannelSubscriptions
         }
     }
 
+    /**
+     * A channel host was lost: its channels become unavailable and every session is told, for each channel. A host
+     * may own millions of this gateway's channels, so they are gathered at once but told about
+     * {@link #LOSS_BATCH} at a time, each batch its own command on the core's thread: between batches the node
+     * keeps reading and heartbeating, or a gateway busy telling its sessions would be declared lost in turn.
+     *
+     * @param host the lost host's node id.
+     */
     void onHostLost(final int host)
     {
+        final ArrayList<LocalChannel> affected = new ArrayList<>();
         channels.forEach(channel ->
         {
-            if (channel.host != host)
+            if (channel.host == host)
             {
-                return;
-            }
-            final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (final SubscribeBatch batch : waiting.getOrDefault(channel, List.of()))
-            {
-                answered.add(batch.session());
-            }
-            becomeUnavailable(channel, "the channel's host was lost; the subscription resumes when it returns");
-            for (int i = 0; i < channel.sessionCount(); i++)
-            {
-                final GatewaySession session = channel.session(i);
-                if (!answered.contains(session))
-                {
-                    errors.send(session, "unavailable",
-                        "the channel's host was lost; the subscription resumes when it returns", null, channel.name);
-                }
+                affected.add(channel);
             }
         });
+        if (!affected.isEmpty())
+        {
+            lossSweeps.addLast(new LossSweep(host, affected));
+            continueLossSweeps();
+        }
+    }
+
+    /**
+     * @return channels of lost hosts whose sessions are still to be told; 0 once every loss is fully reported.
+     */
+    int lossesToReport()
+    {
+        int remaining = 0;
+        for (final LossSweep sweep : lossSweeps)
+        {
+            remaining += sweep.channels.size() - sweep.next;
+        }
+        return remaining;
+    }
+
+    private void continueLossSweeps()
+    {
+        int budget = LOSS_BATCH;
+        while (budget > 0 && !lossSweeps.isEmpty())
+        {
+            final LossSweep sweep = lossSweeps.peekFirst();
+            while (budget > 0 && sweep.next < sweep.channels.size())
+            {
+                final LocalChannel channel = sweep.channels.get(sweep.next);
+                sweep.channels.set(sweep.next++, null);
+                budget--;
+                if (channel.host == sweep.host && channels.get(channel.name) == channel)
+                {
+                    reportLoss(channel);
+                }
+            }
+            if (sweep.next == sweep.channels.size())
+            {
+                lossSweeps.pollFirst();
+            }
+        }
+        if (!lossSweeps.isEmpty() && !later.test(this::continueLossSweeps))
+        {
+            lossSweepStalled = true; // the command queue is full: the next tick goes on
+        }
+    }
+
+    private void reportLoss(final LocalChannel channel)
+    {
+        final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (final SubscribeBatch batch : waiting.getOrDefault(channel, List.of()))
+        {
+            answered.add(batch.session());
+        }
+        becomeUnavailable(channel, "the channel's host was lost; the subscription resumes when it returns");
+        for (int i = 0; i < channel.sessionCount(); i++)
+        {
+            final GatewaySession session = channel.session(i);
+            if (!answered.contains(session))
+            {
+                errors.send(session, "unavailable",
+                    "the channel's host was lost; the subscription resumes when it returns", null, channel.name);
+            }
+        }
+        if (links.isAvailable(channel.host))
+        {
+            // The host came back before this channel's turn: onHostUp passed it over (it was not unavailable yet),
+            // so subscribe it again here; its sessions get where it resumes when the host answers.
+            requestSubscription(channel);
+        }
     }
 
     void onHostUp(final int host)
@@ -318,6 +390,11 @@ final class ChannelSubscriptions
      */
     void retryUnavailable(final long nowNs)
     {
+        if (lossSweepStalled)
+        {
+            lossSweepStalled = false;
+            continueLossSweeps();
+        }
         final ArrayList<LocalChannel> walking = toRetry;
         toRetry = retrySpare;
         for (int i = 0, size = walking.size(); i < size; i++)
@@ -448,7 +525,9 @@ final class ChannelSubscriptions
     private void markUnavailable(final LocalChannel channel)
     {
         channel.state = LocalChannel.UNAVAILABLE;
-        if (!channel.retryListed())
+        // A channel whose host is down needs no retry: onHostUp (or a placement change) subscribes it again. Listing
+        // it would walk every channel of a lost host on every tick for as long as the host stays down.
+        if (!channel.retryListed() && links.isAvailable(channel.host))
         {
             channel.retryListed(true);
             toRetry.add(channel);
@@ -458,7 +537,10 @@ final class ChannelSubscriptions
     private void becomeUnavailable(final LocalChannel channel, final String message)
     {
         markUnavailable(channel);
-        retryAt.put(channel, System.nanoTime() + RETRY_NS);
+        if (channel.retryListed())
+        {
+            retryAt.put(channel, System.nanoTime() + RETRY_NS); // refused by a live host: not at once again
+        }
         for (final SubscribeBatch batch : takeWaiting(channel))
         {
             batch.failed(frames, errors, "unavailable", message, channel.name);
@@ -505,6 +587,20 @@ final class ChannelSubscriptions
             retryAt.capacity() > COMPACT_ABOVE_CAPACITY)
         {
             retryAt.compact();
+        }
+    }
+
+    /** The channels a lost host owned here, reported in turns. */
+    private static final class LossSweep
+    {
+        final int host;
+        final ArrayList<LocalChannel> channels;
+        int next;
+
+        LossSweep(final int host, final ArrayList<LocalChannel> channels)
+        {
+            this.host = host;
+            this.channels = channels;
         }
     }
 }

@@ -91,7 +91,7 @@ public final class GatewayCore
         this.fanOut = new FanOut(loops, metrics, PooledByteBufAllocator.DEFAULT,
             context.slowConsumerGraceMs() * 1_000_000L, 4L * context.highWaterMarkBytes());
         this.channels = new ChannelSubscriptions(
-            links, sender, pending, frames, errors, context.subscribeMaxInFlight());
+            links, sender, pending, frames, errors, context.subscribeMaxInFlight(), this::post);
         this.presence = new PresenceTracker(links, sender, pending, frames, errors,
             context.requestTimeoutMs() * 1_000_000L);
         this.requests = new ChannelRequests(node.nodeId(), links, sender, pending, frames,
