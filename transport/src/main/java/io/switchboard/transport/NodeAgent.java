@@ -221,6 +221,8 @@ public final class NodeAgent implements Agent, ControlledFragmentHandler
 
         if (InboundHandler.HOLD == handler.onMessage(templateId, buffer, offset, length))
         {
+            // This node is the slow one: the peer's heartbeats wait behind a message it did send.
+            peers.onHeldMessage(header.sessionId(), nowNs);
             counters.shardBackPressure.increment();
             return Action.ABORT;
         }

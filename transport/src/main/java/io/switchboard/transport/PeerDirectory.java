@@ -249,6 +249,23 @@ public final class PeerDirectory implements OutboundSink, AutoCloseable
         return lostScratch.size();
     }
 
+    /**
+     * A message from the image could not be taken yet (a shard's ring is full) and will be read again: its sender is
+     * not silent, this node is behind it. Without this, heartbeats stuck behind the held message would make a node
+     * under back-pressure declare lost the very peer it cannot keep up with.
+     *
+     * @param imageSessionId Aeron session id of the image the held message is on.
+     * @param nowNs          {@link System#nanoTime()}.
+     */
+    void onHeldMessage(final int imageSessionId, final long nowNs)
+    {
+        final Peer peer = peersByImage.get(imageSessionId);
+        if (null != peer && !sharedImages.contains(imageSessionId))
+        {
+            peer.lastSeenNs = nowNs;
+        }
+    }
+
     private void onImageProgress(final Image image)
     {
         final Peer peer = peersByImage.get(image.sessionId());
