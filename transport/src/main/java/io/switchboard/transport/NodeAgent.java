@@ -266,6 +266,10 @@ public final class NodeAgent implements Agent, ControlledFragmentHandler
 
     private void sendHeartbeat(final Peer peer)
     {
+        if (peers.isFenced(peer, nowNs))
+        {
+            return;
+        }
         peer.heartbeatPending = true;
         retryHeartbeat(peer);
     }

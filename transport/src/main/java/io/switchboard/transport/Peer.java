@@ -24,6 +24,8 @@ public final class Peer
     int imageSessionId;
     /** Position of that image after the newest message known to have come from the peer. */
     long imagePosition;
+    /** Until when a lost peer is neither sent to nor taken back (see {@link PeerDirectory}); 0 when not fenced. */
+    long fencedUntilNs;
     boolean alive;
     boolean lost;
     boolean member;

@@ -1,0 +1,73 @@
+package io.switchboard.transport;
+
+import io.switchboard.transport.client.SwitchboardClient;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.List;
+
+import static io.switchboard.transport.TestSupport.pollUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A gateway that pauses (a long collection, say) past the host's peer timeout is declared lost by the host, which
+ * drops its subscriptions. The gateway itself heard the host all along, so unless the host falls silent towards it
+ * for long enough, it never learns its subscriptions are gone and its sessions silently stop receiving. The host
+ * fences the lost peer: the gateway notices the loss too, and subscribes again when the host comes back.
+ */
+class MutualLossTest
+{
+    private SwitchboardNode host;
+    private SwitchboardClient gateway;
+
+    @AfterEach
+    void stop()
+    {
+        CloseHelper.closeAll(gateway, host);
+    }
+
+    @Test
+    void shouldMakeAPausedPeerNoticeItWasLostAndSubscribeAgain()
+    {
+        final int hostPort = TestSupport.freeUdpPort();
+        host = SwitchboardNode.launch(new NodeContext()
+            .nodeId(10)
+            .nodeName("fencing-host-" + System.nanoTime())
+            .roles(EnumSet.of(Role.CHANNEL))
+            .listenChannel(TestSupport.udp(hostPort))
+            .peerTimeoutMs(300), new EngineWiring());
+        final RecordingListener listener = new RecordingListener();
+        gateway = SwitchboardClient.connect(new NodeContext()
+            .nodeId(20)
+            .nodeName("paused-gateway-" + System.nanoTime())
+            .listenChannel(TestSupport.udp(TestSupport.freeUdpPort()))
+            .peerTimeoutMs(300)
+            .peers(List.of(PeerSpec.parse("10=channel@" + TestSupport.udp(hostPort)))), listener);
+        assertThat(gateway.awaitHosts(TestSupport.DEADLINE_MS)).isTrue();
+        gateway.subscribe("fenced");
+        pollUntil(gateway, () -> listener.subscribed.size() == 1, "subscribed");
+
+        final int upsBefore = listener.hostsUp.size();
+        // The pause: the gateway is not polled until the host has declared it lost.
+        final long deadlineNs = System.nanoTime() + TestSupport.DEADLINE_MS * 1_000_000L;
+        while (host.counters().peersLost.get() == 0)
+        {
+            assertThat(System.nanoTime() - deadlineNs).as("the host declares the paused gateway lost").isNegative();
+            Thread.onSpinWait();
+        }
+
+        pollUntil(gateway, () -> !listener.hostsLost.isEmpty(), "the gateway noticing it was lost");
+        pollUntil(gateway, () -> listener.hostsUp.size() > upsBefore && gateway.isAvailable("fenced"),
+            "the host back and the channel available again");
+
+        final byte[] payload = "{\"after\":true}".getBytes(StandardCharsets.UTF_8);
+        pollUntil(gateway, () -> gateway.publish("fenced", "alice", "after", new UnsafeBuffer(payload), 0,
+            payload.length) > 0, "publish accepted");
+        pollUntil(gateway, () -> listener.messages.stream().anyMatch(m -> "after".equals(m.messageId())),
+            "a message delivered after the loss: the subscription was renewed");
+    }
+}
