@@ -35,8 +35,8 @@ import java.util.function.Predicate;
 final class ChannelSubscriptions
 {
     private static final long RETRY_NS = 1_000_000_000L;
-    /** Channels of a lost host reported per command on the core's thread. */
-    static final int LOSS_BATCH = 4096;
+    /** Channels of a lost or returning host handled per command on the core's thread. */
+    static final int HOST_SWEEP_BATCH = 4096;
     private static final long NO_RETRY_TIME = Long.MIN_VALUE;
     /** A side table emptied after it grew past this many slots gives its memory back. */
     private static final int COMPACT_ABOVE_CAPACITY = 4096;
@@ -64,8 +64,8 @@ final class ChannelSubscriptions
     private ArrayList<LocalChannel> retrySpare = new ArrayList<>();
     private final int maxSubscribesInFlight;
     private final Predicate<Runnable> later;
-    private final ArrayDeque<LossSweep> lossSweeps = new ArrayDeque<>();
-    private boolean lossSweepStalled;
+    private final ArrayDeque<HostSweep> hostSweeps = new ArrayDeque<>();
+    private boolean hostSweepStalled;
 
     ChannelSubscriptions(
         final HostLinks links,
@@ -258,7 +258,7 @@ final class ChannelSubscriptions
     /**
      * A channel host was lost: its channels become unavailable and every session is told, for each channel. A host
      * may own millions of this gateway's channels, so they are gathered at once but told about
-     * {@link #LOSS_BATCH} at a time, each batch its own command on the core's thread: between batches the node
+     * {@link #HOST_SWEEP_BATCH} at a time, each batch its own command on the core's thread: between batches the node
      * keeps reading and heartbeating, or a gateway busy telling its sessions would be declared lost in turn.
      *
      * @param host the lost host's node id.
@@ -275,48 +275,43 @@ final class ChannelSubscriptions
         });
         if (!affected.isEmpty())
         {
-            lossSweeps.addLast(new LossSweep(host, affected));
-            continueLossSweeps();
+            hostSweeps.addLast(new HostSweep(host, false, affected));
+            continueHostSweeps();
         }
     }
 
-    /**
-     * @return channels of lost hosts whose sessions are still to be told; 0 once every loss is fully reported.
-     */
-    int lossesToReport()
+    private void continueHostSweeps()
     {
-        int remaining = 0;
-        for (final LossSweep sweep : lossSweeps)
+        int budget = HOST_SWEEP_BATCH;
+        while (budget > 0 && !hostSweeps.isEmpty())
         {
-            remaining += sweep.channels.size() - sweep.next;
-        }
-        return remaining;
-    }
-
-    private void continueLossSweeps()
-    {
-        int budget = LOSS_BATCH;
-        while (budget > 0 && !lossSweeps.isEmpty())
-        {
-            final LossSweep sweep = lossSweeps.peekFirst();
+            final HostSweep sweep = hostSweeps.peekFirst();
             while (budget > 0 && sweep.next < sweep.channels.size())
             {
                 final LocalChannel channel = sweep.channels.get(sweep.next);
                 sweep.channels.set(sweep.next++, null);
                 budget--;
-                if (channel.host == sweep.host && channels.get(channel.name) == channel)
+                if (channel.host != sweep.host || channels.get(channel.name) != channel)
+                {
+                    continue;
+                }
+                if (!sweep.up)
                 {
                     reportLoss(channel);
+                }
+                else if (LocalChannel.UNAVAILABLE == channel.state && links.isAvailable(channel.host))
+                {
+                    requestSubscription(channel);
                 }
             }
             if (sweep.next == sweep.channels.size())
             {
-                lossSweeps.pollFirst();
+                hostSweeps.pollFirst();
             }
         }
-        if (!lossSweeps.isEmpty() && !later.test(this::continueLossSweeps))
+        if (!hostSweeps.isEmpty() && !later.test(this::continueHostSweeps))
         {
-            lossSweepStalled = true; // the command queue is full: the next tick goes on
+            hostSweepStalled = true; // the command queue is full: the next tick goes on
         }
     }
 
@@ -345,15 +340,27 @@ final class ChannelSubscriptions
         }
     }
 
+    /**
+     * A channel host is back: subscribe its unavailable channels again, in turns like a loss (a returning host may
+     * own millions of them, and queueing them all at once kept the node agent from heartbeating).
+     *
+     * @param host the host's node id.
+     */
     void onHostUp(final int host)
     {
+        final ArrayList<LocalChannel> affected = new ArrayList<>();
         channels.forEach(channel ->
         {
             if (channel.host == host && LocalChannel.UNAVAILABLE == channel.state)
             {
-                requestSubscription(channel);
+                affected.add(channel);
             }
         });
+        if (!affected.isEmpty())
+        {
+            hostSweeps.addLast(new HostSweep(host, true, affected));
+            continueHostSweeps();
+        }
     }
 
     /**
@@ -390,10 +397,10 @@ final class ChannelSubscriptions
      */
     void retryUnavailable(final long nowNs)
     {
-        if (lossSweepStalled)
+        if (hostSweepStalled)
         {
-            lossSweepStalled = false;
-            continueLossSweeps();
+            hostSweepStalled = false;
+            continueHostSweeps();
         }
         final ArrayList<LocalChannel> walking = toRetry;
         toRetry = retrySpare;
@@ -590,16 +597,18 @@ final class ChannelSubscriptions
         }
     }
 
-    /** The channels a lost host owned here, reported in turns. */
-    private static final class LossSweep
+    /** The channels a lost or returning host owns here, handled in turns. */
+    private static final class HostSweep
     {
         final int host;
+        final boolean up;
         final ArrayList<LocalChannel> channels;
         int next;
 
-        LossSweep(final int host, final ArrayList<LocalChannel> channels)
+        HostSweep(final int host, final boolean up, final ArrayList<LocalChannel> channels)
         {
             this.host = host;
+            this.up = up;
             this.channels = channels;
         }
     }
