@@ -79,7 +79,21 @@ public final class NodeAgent implements Agent, ControlledFragmentHandler
         this.incarnation = System.currentTimeMillis() * 1000 + (System.nanoTime() & 999);
         this.heartbeatIntervalNs = context.heartbeatIntervalMs() * 1_000_000L;
         this.subscription = aeron.addSubscription(context.listenChannel(), context.streamIdOf(context.nodeId()));
-        this.peers = new PeerDirectory(aeron, context, counters, peerListener);
+        this.peers = new PeerDirectory(aeron, context, counters, new PeerListener()
+        {
+            public void onPeerUp(final Peer peer, final boolean restarted)
+            {
+                // Before anything the roles send it on coming back (a gateway's renewed subscriptions): a peer
+                // this node had declared lost must read the changed incarnation first, and drop its old state.
+                sendHeartbeat(peer);
+                peerListener.onPeerUp(peer, restarted);
+            }
+
+            public void onPeerLost(final Peer peer)
+            {
+                peerListener.onPeerLost(peer);
+            }
+        });
         heartbeatEncoder.wrapAndApplyHeader(heartbeatBuffer, 0, headerEncoder)
             .nodeId(context.nodeId())
             .incarnation(incarnation)
@@ -266,10 +280,6 @@ public final class NodeAgent implements Agent, ControlledFragmentHandler
 
     private void sendHeartbeat(final Peer peer)
     {
-        if (peers.isFenced(peer, nowNs))
-        {
-            return;
-        }
         peer.heartbeatPending = true;
         retryHeartbeat(peer);
     }
@@ -280,6 +290,11 @@ public final class NodeAgent implements Agent, ControlledFragmentHandler
         {
             return;
         }
+        // A loss must be seen from both sides. A node that declared this peer lost dropped what it held for it (a
+        // channel host drops a gateway's subscriptions); a peer that only paused may have heard this node all
+        // along and would never subscribe again. So heartbeats to a peer once declared lost carry another
+        // incarnation: to the peer this node "restarted", and it starts again from "peer up".
+        heartbeatEncoder.incarnation(incarnation + peer.lossCount);
         final long result = peer.publication.offer(heartbeatBuffer, 0, heartbeatLength);
         if (result > 0)
         {

@@ -24,8 +24,8 @@ public final class Peer
     int imageSessionId;
     /** Position of that image after the newest message known to have come from the peer. */
     long imagePosition;
-    /** Until when a lost peer is neither sent to nor taken back (see {@link PeerDirectory}); 0 when not fenced. */
-    long fencedUntilNs;
+    /** Times this node declared the peer lost: added to this node's incarnation in heartbeats to it. */
+    long lossCount;
     boolean alive;
     boolean lost;
     boolean member;

@@ -149,17 +149,9 @@ public final class PeerDirectory implements OutboundSink, AutoCloseable
             connect(peer);
         }
 
-        if (!restarted && !peer.alive && isFenced(peer, nowNs))
-        {
-            return; // not taken back before the peer has certainly noticed the loss too: see checkLiveness
-        }
-        if (restarted || returning)
-        {
-            unfence(peer);
-        }
         if (restarted && peer.alive)
         {
-            LOG.info("peer restarted: {}", peer);
+            LOG.info("peer restarted, or dropped what it held for this node: {}", peer);
             peer.alive = false;
             listener.onPeerLost(peer);
         }
@@ -224,54 +216,6 @@ public final class PeerDirectory implements OutboundSink, AutoCloseable
     }
 
     /**
-     * @param peer  a peer.
-     * @param nowNs {@link System#nanoTime()}.
-     * @return true while the peer is lost and fenced: this node sends it nothing, heartbeats included.
-     */
-    boolean isFenced(final Peer peer, final long nowNs)
-    {
-        return 0 != peer.fencedUntilNs && nowNs - peer.fencedUntilNs < 0;
-    }
-
-    /**
-     * A loss must be seen from both sides. A node that declares a peer lost drops what it held for that peer (a
-     * channel host drops the gateway's subscriptions); if the peer went on hearing from this node (a pause of its
-     * own was the silence) it would never learn that and never subscribe again. So a lost peer is sent nothing for
-     * twice the peer timeout, and its heartbeats do not take it back meanwhile: it falls silent on the other side
-     * too, is declared lost there, and both sides start again from "peer up". A restarted peer (new incarnation)
-     * is taken back at once: it holds nothing from before. Assumes the same peer timeout on every node.
-     */
-    private void fence(final Peer peer, final long untilNs)
-    {
-        if (peer.nodeId == context.nodeId())
-        {
-            return;
-        }
-        peer.fencedUntilNs = untilNs;
-        if (publications.containsKey(peer.nodeId))
-        {
-            final Int2ObjectHashMap<Publication> next = new Int2ObjectHashMap<>(publications);
-            next.remove(peer.nodeId);
-            publications = next;
-        }
-    }
-
-    private void unfence(final Peer peer)
-    {
-        if (0 == peer.fencedUntilNs)
-        {
-            return;
-        }
-        peer.fencedUntilNs = 0;
-        if (null != peer.publication)
-        {
-            final Int2ObjectHashMap<Publication> next = new Int2ObjectHashMap<>(publications);
-            next.put(peer.nodeId, peer.publication);
-            publications = next;
-        }
-    }
-
-    /**
      * Declare peers lost that have been silent past the timeout. Any message from a peer is a sign of life, not only
      * its heartbeats: a receiver working through a backlog from a busy peer (a burst of subscriptions, say) reads
      * that peer's heartbeats late, behind the data, and would otherwise declare the very peer it is busy with lost.
@@ -293,18 +237,15 @@ public final class PeerDirectory implements OutboundSink, AutoCloseable
             {
                 lostScratch.add(peer);
             }
-            else if (!peer.alive && 0 != peer.fencedUntilNs && !isFenced(peer, nowNs))
-            {
-                // The peer has certainly noticed by now: messages may flow again (a subscription it renews
-                // before its next heartbeat reaches this node is answered), its heartbeat takes it back.
-                unfence(peer);
-            }
+
         }
         for (final Peer peer : lostScratch)
         {
             peer.alive = false;
             peer.lost = true;
-            fence(peer, nowNs + 2 * timeoutNs);
+            // Heartbeats to it carry another incarnation from now on (see NodeAgent): when it is back it learns
+            // that this node dropped what it held for it, even if it never stopped hearing this node.
+            peer.lossCount++;
             counters.peersLost.increment();
             LOG.warn("peer lost: {} silent for more than {} ms", peer, context.peerTimeoutMs());
             listener.onPeerLost(peer);
@@ -441,12 +382,9 @@ public final class PeerDirectory implements OutboundSink, AutoCloseable
         final Publication previous = peer.publication;
         peer.publication = publication;
 
-        if (0 == peer.fencedUntilNs)
-        {
-            final Int2ObjectHashMap<Publication> next = new Int2ObjectHashMap<>(publications);
-            next.put(peer.nodeId, publication);
-            publications = next;
-        }
+        final Int2ObjectHashMap<Publication> next = new Int2ObjectHashMap<>(publications);
+        next.put(peer.nodeId, publication);
+        publications = next;
         CloseHelper.close(previous);
     }
 }

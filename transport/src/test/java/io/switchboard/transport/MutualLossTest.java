@@ -15,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A gateway that pauses (a long collection, say) past the host's peer timeout is declared lost by the host, which
- * drops its subscriptions. The gateway itself heard the host all along, so unless the host falls silent towards it
- * for long enough, it never learns its subscriptions are gone and its sessions silently stop receiving. The host
- * fences the lost peer: the gateway notices the loss too, and subscribes again when the host comes back.
+ * drops its subscriptions. The gateway itself heard the host all along, so it would never learn its subscriptions
+ * are gone and its sessions would silently stop receiving. Heartbeats from the host carry another incarnation once
+ * it has declared the gateway lost: the gateway takes the host for restarted, and subscribes again.
  */
 class MutualLossTest
 {
