@@ -42,7 +42,7 @@ class HeldMessageLivenessTest
             .nodeName("holding-host-" + System.nanoTime())
             .roles(EnumSet.of(Role.CHANNEL))
             .listenChannel(TestSupport.udp(hostPort))
-            .peerTimeoutMs(300), new EngineWiring());
+            .peerTimeoutMs(1_000), new EngineWiring());
         final AtomicBoolean holding = new AtomicBoolean(true);
         final AtomicBoolean installed = new AtomicBoolean();
         final AtomicInteger held = new AtomicInteger();
@@ -74,10 +74,11 @@ class HeldMessageLivenessTest
         final byte[] payload = "{}".getBytes(StandardCharsets.UTF_8);
         assertThat(client.publish("held", "alice", "m1", new UnsafeBuffer(payload), 0, payload.length)).isPositive();
         pollUntil(client, () -> held.get() > 0, "the publish held");
-        // The host heartbeats every 100 ms: twenty of them is two seconds, several times its 300 ms timeout.
+        // The host heartbeats every 100 ms: thirty of them is three seconds, three times its 1 s timeout (long
+        // enough that a loaded machine's scheduling cannot pass for silence).
         final long heartbeats = client.counters().heartbeatsReceived.get();
-        pollUntil(client, () -> client.counters().heartbeatsReceived.get() - heartbeats >= 20,
-            "two seconds of holding");
+        pollUntil(client, () -> client.counters().heartbeatsReceived.get() - heartbeats >= 30,
+            "three seconds of holding");
         final long lostWhileHolding = host.counters().peersLost.get();
 
         holding.set(false);
