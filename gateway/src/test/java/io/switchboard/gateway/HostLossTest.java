@@ -54,14 +54,7 @@ class HostLossTest
     @Test
     void shouldReportUnavailableWhenTheHostIsLostAndResubscribeWhenItReturns()
     {
-        gatewayNode = SwitchboardNode.launch(new NodeContext()
-            .nodeId(1)
-            .nodeName("gateway-only-" + System.nanoTime())
-            .roles(EnumSet.of(Role.GATEWAY, Role.API))
-            .peers(List.of(PeerSpec.parse("2=channel+presence@aeron:ipc"))), new EngineWiring());
-        host = launchHost();
-        gateway = Gateway.launch(new GatewayContext().httpPort(0).httpThreads(1).apiKey(GatewayHarness.API_KEY)
-            .jwtSecret(GatewayHarness.JWT_SECRET), gatewayNode);
+        startGatewayAndHost();
 
         alice = WsClient.connect(http, gateway.webSocketUrl() + "?token=" +
             URLEncoder.encode(gateway.tokens().issue("alice", List.of("resilient"), 60), StandardCharsets.UTF_8));
@@ -104,14 +97,7 @@ class HostLossTest
         final int perSession = 1000;
         final int stride = 900;
         assertThat(stride * (sessions - 1) + perSession).isGreaterThan(4096);
-        gatewayNode = SwitchboardNode.launch(new NodeContext()
-            .nodeId(1)
-            .nodeName("gateway-only-" + System.nanoTime())
-            .roles(EnumSet.of(Role.GATEWAY, Role.API))
-            .peers(List.of(PeerSpec.parse("2=channel+presence@aeron:ipc"))), new EngineWiring());
-        host = launchHost();
-        gateway = Gateway.launch(new GatewayContext().httpPort(0).httpThreads(1).apiKey(GatewayHarness.API_KEY)
-            .jwtSecret(GatewayHarness.JWT_SECRET), gatewayNode);
+        startGatewayAndHost();
 
         final List<Set<String>> channelsOf = new ArrayList<>();
         for (int k = 0; k < sessions; k++)
@@ -189,6 +175,18 @@ class HostLossTest
     {
         return "error".equals(frame.path("type").asText()) && "unavailable".equals(frame.path("code").asText()) &&
             frame.path("ref").isNull() && frame.hasNonNull("channel");
+    }
+
+    private void startGatewayAndHost()
+    {
+        gatewayNode = SwitchboardNode.launch(new NodeContext()
+            .nodeId(1)
+            .nodeName("gateway-only-" + System.nanoTime())
+            .roles(EnumSet.of(Role.GATEWAY, Role.API))
+            .peers(List.of(PeerSpec.parse("2=channel+presence@aeron:ipc"))), new EngineWiring());
+        host = launchHost();
+        gateway = Gateway.launch(new GatewayContext().httpPort(0).httpThreads(1).apiKey(GatewayHarness.API_KEY)
+            .jwtSecret(GatewayHarness.JWT_SECRET), gatewayNode);
     }
 
     private SwitchboardNode launchHost()

@@ -8,8 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.EnumSet;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,12 +35,7 @@ class HeldMessageLivenessTest
     void shouldNotLoseAPeerWhoseMessageThisNodeHolds()
     {
         final int hostPort = TestSupport.freeUdpPort();
-        host = SwitchboardNode.launch(new NodeContext()
-            .nodeId(10)
-            .nodeName("holding-host-" + System.nanoTime())
-            .roles(EnumSet.of(Role.CHANNEL))
-            .listenChannel(TestSupport.udp(hostPort))
-            .peerTimeoutMs(1_000), new EngineWiring());
+        host = TestSupport.launchUdpChannelHost(10, hostPort, 1_000);
         final AtomicBoolean holding = new AtomicBoolean(true);
         final AtomicBoolean installed = new AtomicBoolean();
         final AtomicInteger held = new AtomicInteger();
@@ -63,11 +56,8 @@ class HeldMessageLivenessTest
             installed.set(true);
         });
 
-        client = SwitchboardClient.connect(new NodeContext()
-            .nodeId(20)
-            .nodeName("held-client-" + System.nanoTime())
-            .listenChannel(TestSupport.udp(TestSupport.freeUdpPort()))
-            .peers(List.of(PeerSpec.parse("10=channel@" + TestSupport.udp(hostPort)))), new RecordingListener());
+        client = TestSupport.connectUdpClient(20, 10, hostPort, new NodeContext().peerTimeoutMs(),
+            new RecordingListener());
         assertThat(client.awaitHosts(TestSupport.DEADLINE_MS)).isTrue();
         pollUntil(client, installed::get, "the holding handler installed");
 

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.EnumSet;
-import java.util.List;
 
 import static io.switchboard.transport.TestSupport.pollUntil;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,19 +32,9 @@ class MutualLossTest
     void shouldMakeAPausedPeerNoticeItWasLostAndSubscribeAgain()
     {
         final int hostPort = TestSupport.freeUdpPort();
-        host = SwitchboardNode.launch(new NodeContext()
-            .nodeId(10)
-            .nodeName("fencing-host-" + System.nanoTime())
-            .roles(EnumSet.of(Role.CHANNEL))
-            .listenChannel(TestSupport.udp(hostPort))
-            .peerTimeoutMs(300), new EngineWiring());
+        host = TestSupport.launchUdpChannelHost(10, hostPort, 300);
         final RecordingListener listener = new RecordingListener();
-        gateway = SwitchboardClient.connect(new NodeContext()
-            .nodeId(20)
-            .nodeName("paused-gateway-" + System.nanoTime())
-            .listenChannel(TestSupport.udp(TestSupport.freeUdpPort()))
-            .peerTimeoutMs(300)
-            .peers(List.of(PeerSpec.parse("10=channel@" + TestSupport.udp(hostPort)))), listener);
+        gateway = TestSupport.connectUdpClient(20, 10, hostPort, 300, listener);
         assertThat(gateway.awaitHosts(TestSupport.DEADLINE_MS)).isTrue();
         gateway.subscribe("fenced");
         pollUntil(gateway, () -> listener.subscribed.size() == 1, "subscribed");

@@ -1,10 +1,13 @@
 package io.switchboard.transport;
 
+import io.switchboard.transport.client.ClientListener;
 import io.switchboard.transport.client.SwitchboardClient;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -33,6 +36,49 @@ final class TestSupport
     static String udp(final int port)
     {
         return "aeron:udp?endpoint=127.0.0.1:" + port;
+    }
+
+    /**
+     * A channel host on its own embedded driver, listening on UDP: its peers' messages arrive on images of their own.
+     *
+     * @param nodeId        the host's node id.
+     * @param port          UDP port to listen on.
+     * @param peerTimeoutMs its peer timeout.
+     * @return the running host.
+     */
+    static SwitchboardNode launchUdpChannelHost(final int nodeId, final int port, final long peerTimeoutMs)
+    {
+        return SwitchboardNode.launch(new NodeContext()
+            .nodeId(nodeId)
+            .nodeName("udp-host-" + nodeId + "-" + System.nanoTime())
+            .roles(EnumSet.of(Role.CHANNEL))
+            .listenChannel(udp(port))
+            .peerTimeoutMs(peerTimeoutMs), new EngineWiring());
+    }
+
+    /**
+     * A headless gateway (the integrator client) on its own embedded driver, with the host as its static peer.
+     *
+     * @param nodeId        the client's node id.
+     * @param hostId        the host's node id.
+     * @param hostPort      the host's UDP port.
+     * @param peerTimeoutMs the client's peer timeout.
+     * @param listener      told what arrives.
+     * @return the connected client; poll it.
+     */
+    static SwitchboardClient connectUdpClient(
+        final int nodeId,
+        final int hostId,
+        final int hostPort,
+        final long peerTimeoutMs,
+        final ClientListener listener)
+    {
+        return SwitchboardClient.connect(new NodeContext()
+            .nodeId(nodeId)
+            .nodeName("udp-client-" + nodeId + "-" + System.nanoTime())
+            .listenChannel(udp(freeUdpPort()))
+            .peerTimeoutMs(peerTimeoutMs)
+            .peers(List.of(PeerSpec.parse(hostId + "=channel@" + udp(hostPort)))), listener);
     }
 
     /**

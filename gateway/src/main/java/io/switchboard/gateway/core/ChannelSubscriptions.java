@@ -35,8 +35,6 @@ import java.util.function.Predicate;
 final class ChannelSubscriptions
 {
     private static final long RETRY_NS = 1_000_000_000L;
-    /** Channels of a lost or returning host handled per command on the core's thread. */
-    static final int HOST_SWEEP_BATCH = 4096;
     private static final long NO_RETRY_TIME = Long.MIN_VALUE;
     /** A side table emptied after it grew past this many slots gives its memory back. */
     private static final int COMPACT_ABOVE_CAPACITY = 4096;
@@ -63,9 +61,7 @@ final class ChannelSubscriptions
     private ArrayList<LocalChannel> toRetry = new ArrayList<>();
     private ArrayList<LocalChannel> retrySpare = new ArrayList<>();
     private final int maxSubscribesInFlight;
-    private final Predicate<Runnable> later;
-    private final ArrayDeque<HostSweep> hostSweeps = new ArrayDeque<>();
-    private boolean hostSweepStalled;
+    private final HostSweeps sweeps;
 
     ChannelSubscriptions(
         final HostLinks links,
@@ -76,7 +72,7 @@ final class ChannelSubscriptions
         final int maxSubscribesInFlight,
         final Predicate<Runnable> later)
     {
-        this.later = later;
+        this.sweeps = new HostSweeps(later);
         this.maxSubscribesInFlight = maxSubscribesInFlight;
         this.links = links;
         this.sender = sender;
@@ -257,9 +253,7 @@ final class ChannelSubscriptions
 
     /**
      * A channel host was lost: its channels become unavailable and every session is told, for each channel. A host
-     * may own millions of this gateway's channels, so they are gathered at once but told about
-     * {@link #HOST_SWEEP_BATCH} at a time, each batch its own command on the core's thread: between batches the node
-     * keeps reading and heartbeating, or a gateway busy telling its sessions would be declared lost in turn.
+     * may own millions of this gateway's channels: they are told about in turns ({@link HostSweeps}).
      *
      * @param host the lost host's node id.
      */
@@ -273,50 +267,15 @@ final class ChannelSubscriptions
                 affected.add(channel);
             }
         });
-        if (!affected.isEmpty())
-        {
-            hostSweeps.addLast(new HostSweep(host, false, affected));
-            continueHostSweeps();
-        }
-    }
-
-    private void continueHostSweeps()
-    {
-        int budget = HOST_SWEEP_BATCH;
-        while (budget > 0 && !hostSweeps.isEmpty())
-        {
-            final HostSweep sweep = hostSweeps.peekFirst();
-            while (budget > 0 && sweep.next < sweep.channels.size())
-            {
-                final LocalChannel channel = sweep.channels.get(sweep.next);
-                sweep.channels.set(sweep.next++, null);
-                budget--;
-                if (channel.host != sweep.host || channels.get(channel.name) != channel)
-                {
-                    continue;
-                }
-                if (!sweep.up)
-                {
-                    reportLoss(channel);
-                }
-                else if (LocalChannel.UNAVAILABLE == channel.state && links.isAvailable(channel.host))
-                {
-                    requestSubscription(channel);
-                }
-            }
-            if (sweep.next == sweep.channels.size())
-            {
-                hostSweeps.pollFirst();
-            }
-        }
-        if (!hostSweeps.isEmpty() && !later.test(this::continueHostSweeps))
-        {
-            hostSweepStalled = true; // the command queue is full: the next tick goes on
-        }
+        sweeps.queue(host, affected, this::reportLoss);
     }
 
     private void reportLoss(final LocalChannel channel)
     {
+        if (channels.get(channel.name) != channel)
+        {
+            return; // dropped since the loss
+        }
         final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
         for (final SubscribeBatch batch : waiting.getOrDefault(channel, List.of()))
         {
@@ -356,10 +315,15 @@ final class ChannelSubscriptions
                 affected.add(channel);
             }
         });
-        if (!affected.isEmpty())
+        sweeps.queue(host, affected, this::resubscribeReturned);
+    }
+
+    private void resubscribeReturned(final LocalChannel channel)
+    {
+        if (channels.get(channel.name) == channel && LocalChannel.UNAVAILABLE == channel.state &&
+            links.isAvailable(channel.host))
         {
-            hostSweeps.addLast(new HostSweep(host, true, affected));
-            continueHostSweeps();
+            requestSubscription(channel);
         }
     }
 
@@ -397,11 +361,7 @@ final class ChannelSubscriptions
      */
     void retryUnavailable(final long nowNs)
     {
-        if (hostSweepStalled)
-        {
-            hostSweepStalled = false;
-            continueHostSweeps();
-        }
+        sweeps.resumeIfStalled();
         final ArrayList<LocalChannel> walking = toRetry;
         toRetry = retrySpare;
         for (int i = 0, size = walking.size(); i < size; i++)
@@ -594,22 +554,6 @@ final class ChannelSubscriptions
             retryAt.capacity() > COMPACT_ABOVE_CAPACITY)
         {
             retryAt.compact();
-        }
-    }
-
-    /** The channels a lost or returning host owns here, handled in turns. */
-    private static final class HostSweep
-    {
-        final int host;
-        final boolean up;
-        final ArrayList<LocalChannel> channels;
-        int next;
-
-        HostSweep(final int host, final boolean up, final ArrayList<LocalChannel> channels)
-        {
-            this.host = host;
-            this.up = up;
-            this.channels = channels;
         }
     }
 }
