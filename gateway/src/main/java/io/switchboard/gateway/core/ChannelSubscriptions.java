@@ -2,9 +2,6 @@ package io.switchboard.gateway.core;
 
 import io.switchboard.engine.OutboundSink;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Hashing;
-import org.agrona.collections.Object2LongHashMap;
-import org.agrona.collections.Object2ObjectHashMap;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,22 +32,11 @@ import java.util.function.Predicate;
 final class ChannelSubscriptions
 {
     private static final long RETRY_NS = 1_000_000_000L;
-    private static final long NO_RETRY_TIME = Long.MIN_VALUE;
-    /** A side table emptied after it grew past this many slots gives its memory back. */
-    private static final int COMPACT_ABOVE_CAPACITY = 4096;
+    private static final long NO_RETRY_TIME = ChannelsInTransit.NO_RETRY_TIME;
+    private static final int COMPACT_ABOVE_CAPACITY = ChannelsInTransit.COMPACT_ABOVE_CAPACITY;
 
     private final ChannelTable channels = new ChannelTable();
-    // What only a channel in transit needs is kept here rather than in every LocalChannel (keyed by identity: a
-    // channel dropped and made again under the same name is another key), so a settled channel costs nothing here.
-    /** The correlation id of each channel's subscribe request in flight. */
-    private final Object2LongHashMap<LocalChannel> subscribeIds =
-        new Object2LongHashMap<>(64, Hashing.DEFAULT_LOAD_FACTOR, 0L);
-    /** When a channel whose subscription was refused or lost may be tried again. */
-    private final Object2LongHashMap<LocalChannel> retryAt =
-        new Object2LongHashMap<>(64, Hashing.DEFAULT_LOAD_FACTOR, NO_RETRY_TIME);
-    /** The subscribe batches waiting for a channel's answer. */
-    private final Object2ObjectHashMap<LocalChannel, List<SubscribeBatch>> waiting =
-        new Object2ObjectHashMap<>(64, Hashing.DEFAULT_LOAD_FACTOR, false);
+    private final ChannelsInTransit transit = new ChannelsInTransit();
     private final HostLinks links;
     private final HostSender sender;
     private final PendingRequests pending;
@@ -142,7 +128,7 @@ final class ChannelSubscriptions
         switch (channel.state)
         {
             case LocalChannel.SUBSCRIBED -> batch.resolved(frames, name, channel.seq, channel.epoch);
-            case LocalChannel.SUBSCRIBING -> waiting.computeIfAbsent(channel, c -> new ArrayList<>(1)).add(batch);
+            case LocalChannel.SUBSCRIBING -> transit.addWaiting(channel, batch);
             default -> batch.failed(frames, errors, "unavailable",
                 "the channel's host is unavailable; the subscription resumes when it returns", name);
         }
@@ -174,11 +160,11 @@ final class ChannelSubscriptions
         pending.remove(correlationId);
         pumpSubscriptions();
         final LocalChannel channel = channels.get(name);
-        if (null == channel || subscribeIds.getValue(channel) != correlationId)
+        if (null == channel || transit.requestId(channel) != correlationId)
         {
             return;
         }
-        subscribeIds.removeKey(channel);
+        transit.requestDone(channel);
 
         final boolean resumed = channel.wasSubscribed();
         channel.markSubscribed();
@@ -189,7 +175,7 @@ final class ChannelSubscriptions
         }
 
         final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (final SubscribeBatch batch : takeWaiting(channel))
+        for (final SubscribeBatch batch : transit.takeWaiting(channel))
         {
             answered.add(batch.session());
             batch.resolved(frames, name, channel.seq, channel.epoch);
@@ -220,11 +206,11 @@ final class ChannelSubscriptions
     {
         pumpSubscriptions();
         final LocalChannel channel = (LocalChannel)failed.attachment;
-        if (channels.get(channel.name) != channel || subscribeIds.getValue(channel) != failed.correlationId)
+        if (channels.get(channel.name) != channel || transit.requestId(channel) != failed.correlationId)
         {
             return;
         }
-        subscribeIds.removeKey(channel);
+        transit.requestDone(channel);
         if ("unavailable".equals(code))
         {
             becomeUnavailable(channel, message);
@@ -233,9 +219,9 @@ final class ChannelSubscriptions
 
         // A refusal that retrying cannot fix (a bad name): nobody stays subscribed.
         channels.remove(channel);
-        forgetRetry(channel);
+        transit.forget(channel);
         final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (final SubscribeBatch batch : takeWaiting(channel))
+        for (final SubscribeBatch batch : transit.takeWaiting(channel))
         {
             answered.add(batch.session());
             batch.failed(frames, errors, code, message, channel.name);
@@ -277,7 +263,7 @@ final class ChannelSubscriptions
             return; // dropped since the loss
         }
         final Set<GatewaySession> answered = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (final SubscribeBatch batch : waiting.getOrDefault(channel, List.of()))
+        for (final SubscribeBatch batch : transit.waiting(channel))
         {
             answered.add(batch.session());
         }
@@ -372,7 +358,7 @@ final class ChannelSubscriptions
             {
                 continue;
             }
-            final long due = retryAt.getValue(channel);
+            final long due = transit.retryAt(channel);
             if (links.isAvailable(channel.host) && (NO_RETRY_TIME == due || nowNs - due >= 0))
             {
                 requestSubscription(channel);
@@ -401,8 +387,7 @@ final class ChannelSubscriptions
             return;
         }
         channel.state = LocalChannel.SUBSCRIBING;
-        subscribeIds.removeKey(channel);
-        forgetRetry(channel);
+        transit.forget(channel);
         if (pending.inFlight(PendingRequests.SUBSCRIBE) >= maxSubscribesInFlight || !subscribeQueue.isEmpty())
         {
             // A burst (thousands of sessions, or one session with thousands of channels) waits here in order
@@ -429,7 +414,7 @@ final class ChannelSubscriptions
             }
             channel.queuedToSubscribe(false);
             if (channels.get(channel.name) != channel || LocalChannel.SUBSCRIBING != channel.state ||
-                subscribeIds.containsKey(channel))
+                0 != transit.requestId(channel))
             {
                 continue;
             }
@@ -452,7 +437,7 @@ final class ChannelSubscriptions
     {
         final PendingRequests.Pending request =
             pending.add(PendingRequests.SUBSCRIBE, channel.host, channel.name, null, channel);
-        subscribeIds.put(channel, request.correlationId);
+        transit.requestSent(channel, request.correlationId);
         channel.state = LocalChannel.SUBSCRIBING;
         final int result = sender.subscribe(channel.host, request.correlationId, channel.name);
         if (OutboundSink.SENT == result)
@@ -464,7 +449,7 @@ final class ChannelSubscriptions
         {
             // The host is busy, not gone: wait at the head of the queue for the next answer or tick instead of
             // failing the subscription to its sessions.
-            subscribeIds.removeKey(channel);
+            transit.requestDone(channel);
             queueSubscription(channel, true);
             return false;
         }
@@ -506,9 +491,9 @@ final class ChannelSubscriptions
         markUnavailable(channel);
         if (channel.retryListed())
         {
-            retryAt.put(channel, System.nanoTime() + RETRY_NS); // refused by a live host: not at once again
+            transit.retryAt(channel, System.nanoTime() + RETRY_NS); // refused by a live host: not at once again
         }
-        for (final SubscribeBatch batch : takeWaiting(channel))
+        for (final SubscribeBatch batch : transit.takeWaiting(channel))
         {
             batch.failed(frames, errors, "unavailable", message, channel.name);
         }
@@ -517,43 +502,14 @@ final class ChannelSubscriptions
     private void drop(final LocalChannel channel)
     {
         channels.remove(channel);
-        subscribeIds.removeKey(channel);
-        forgetRetry(channel);
-        for (final SubscribeBatch batch : takeWaiting(channel))
+        transit.forget(channel);
+        for (final SubscribeBatch batch : transit.takeWaiting(channel))
         {
             batch.cancelled(frames);
         }
         if (LocalChannel.UNAVAILABLE != channel.state && links.isAvailable(channel.host))
         {
             sender.unsubscribe(channel.host, 0, channel.name);
-        }
-    }
-
-    /**
-     * @return the batches that were waiting for the channel's answer, which no longer wait: the caller answers them.
-     */
-    private List<SubscribeBatch> takeWaiting(final LocalChannel channel)
-    {
-        final List<SubscribeBatch> taken = waiting.remove(channel);
-        if (null == taken)
-        {
-            return List.of();
-        }
-        if (waiting.isEmpty() && waiting.capacity() > COMPACT_ABOVE_CAPACITY)
-        {
-            // A burst of subscriptions (or a lost host) can leave millions waiting at once; a table sized for that
-            // would otherwise stay at its peak for the gateway's life.
-            waiting.compact();
-        }
-        return taken;
-    }
-
-    private void forgetRetry(final LocalChannel channel)
-    {
-        if (NO_RETRY_TIME != retryAt.removeKey(channel) && retryAt.isEmpty() &&
-            retryAt.capacity() > COMPACT_ABOVE_CAPACITY)
-        {
-            retryAt.compact();
         }
     }
 }
